@@ -1,0 +1,5 @@
+"""``python -m crawler`` is the ``nianbao`` command."""
+
+from crawler.cli import cli
+
+cli()

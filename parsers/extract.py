@@ -1,0 +1,113 @@
+"""Bytes → Document: pick the extractor by sniffing, OCR what has no text layer."""
+
+from __future__ import annotations
+
+import time
+
+from .document import Block, Document
+from .sniff import sniff
+
+MAX_PDF_PAGES = 200
+MAX_OCR_PAGES = 40  # annual reports run 5–30 pages; a 500-page scan is not one
+
+
+def _merge_by_page(blocks: list[Block], extra: list[Block]) -> list[Block]:
+    """Put OCR'd pages back among the text pages, in page order."""
+    keyed = []
+    page = 0
+    for seq, block in enumerate(blocks):
+        page = block.page if block.page is not None else page
+        keyed.append((page, 0, seq, block))
+    for seq, block in enumerate(extra):
+        keyed.append((block.page or 0, 1, seq, block))
+    return [b for *_, b in sorted(keyed, key=lambda k: k[:3])]
+
+
+def _ocr_pdf(data: bytes, doc: Document, deadline: float | None) -> None:
+    from . import ocr
+
+    pages = sorted(doc.image_pages)
+    if len(pages) > MAX_OCR_PAGES:
+        doc.warnings.append(f"only the first {MAX_OCR_PAGES} of {len(pages)} image pages are OCR'd")
+        pages = pages[:MAX_OCR_PAGES]
+    blocks, warnings = ocr.ocr_pdf_pages(data, pages, deadline=deadline)
+    doc.warnings.extend(warnings)
+    if not blocks:
+        return
+    had_text = any(getattr(b, "text", None) or getattr(b, "rows", None) for b in doc.blocks)
+    doc.blocks = _merge_by_page(doc.blocks, blocks)
+    doc.extraction = "mixed" if had_text else "ocr"
+
+
+def extract(
+    data: bytes, filename: str = "", *, deadline: float | None = None, ocr: bool = True
+) -> Document:
+    """Never raises for bad input: problems become ``extraction: none`` plus a warning."""
+    kind, media_type = sniff(data, filename)
+    doc = _extract(data, kind, media_type, deadline=deadline, ocr=ocr)
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    claimed = {"pdf": "pdf", "docx": "docx", "doc": "doc", "wps": "wps", "htm": "html"}
+    claimed |= {"html": "html", "shtml": "html", "txt": "text"}
+    if (
+        ext in claimed
+        and claimed[ext] != kind
+        and not (ext in ("doc", "wps") and kind in ("doc", "wps", "docx", "rtf"))
+    ):
+        doc.warnings.insert(
+            0,
+            f"the file is named .{ext} but its bytes are {kind.upper()}",
+        )
+    return doc
+
+
+def _extract(
+    data: bytes, kind: str, media_type: str, *, deadline: float | None, ocr: bool
+) -> Document:
+    if kind == "empty":
+        return Document(extraction="none", media_type=media_type, warnings=["the file is empty"])
+    if kind == "pdf":
+        from .pdf import extract_pdf
+
+        doc = extract_pdf(data, max_pages=MAX_PDF_PAGES, deadline=deadline)
+        if doc.image_pages and ocr and doc.warnings[-1:] != ["encrypted"]:
+            _ocr_pdf(data, doc, deadline)
+        elif doc.image_pages and not ocr:
+            doc.warnings.append(f"{len(doc.image_pages)} page(s) have no text layer; OCR is off")
+        return doc
+    if kind == "docx":
+        from .docx import extract_docx
+
+        return extract_docx(data)
+    if kind in ("doc", "wps", "rtf"):
+        from .office import extract_office
+
+        remaining = None if deadline is None else max(5.0, deadline - time.monotonic())
+        return extract_office(data, kind, media_type, timeout=min(90.0, remaining or 90.0))
+    if kind == "html":
+        from .html import extract_html
+
+        return extract_html(data)
+    if kind == "text":
+        from .text import extract_text
+
+        return extract_text(data)
+    if kind == "image":
+        if not ocr:
+            return Document(
+                extraction="none", media_type=media_type, warnings=["image; OCR is off"]
+            )
+        from . import ocr as ocr_mod
+
+        blocks, warnings = ocr_mod.ocr_image_file(data, deadline=deadline)
+        return Document(
+            blocks=blocks,
+            extraction="ocr" if blocks else "none",
+            media_type=media_type,
+            warnings=warnings or ([] if blocks else ["no text recognised in the image"]),
+        )
+    what = {
+        "ofd": "an OFD document (not supported yet)",
+        "xlsx": "a spreadsheet, not a report document",
+        "zip": "a zip archive that is not a Word document",
+    }.get(kind, "not a document format nianbao reads")
+    return Document(extraction="none", media_type=media_type, warnings=[f"the file is {what}"])

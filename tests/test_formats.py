@@ -1,0 +1,77 @@
+"""Every seed report rendered into every format parses to its true cell values.
+
+The truth files were transcribed by hand from the seed texts (tests/fixtures/README.md); the
+documents were rendered from them by tests/fixtures/make_fixtures.py. A cell is right only if
+its printed text, its value and its meaning (blank vs zero vs NA) are all right.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import REPORTS, expected_cell, manifest, norm, parsed, truth
+
+from parsers import schema
+
+TEXT_FORMATS = ("html", "docx", "pdf", "doc", "wps")
+OCR_FORMATS = ("scan_pdf", "image", "cid_pdf")
+
+
+def _columns(table: str, layout: str) -> tuple[str, ...]:
+    if table == "t3_applications":
+        return schema.T3_V2021.col_keys
+    if table == "t4_review_litigation":
+        return schema.T4.col_keys
+    return {t.key: t for t in schema.t2_specs(layout)}[table].col_keys
+
+
+def expected_cells(seed: str) -> dict[tuple[str, str, str], str]:
+    t = truth(seed)
+    out = {}
+    for table, rows in t["tables"].items():
+        cols = _columns(table, t["layouts"]["sec2"])
+        for row, raws in rows.items():
+            assert len(raws) == len(cols), (table, row)
+            for col, raw in zip(cols, raws, strict=True):
+                out[(table, row, col)] = raw
+    return out
+
+
+def cell_errors(report: dict, seed: str) -> list[str]:
+    got = {(c["table"], c["row"], c["col"]): c for c in report["cells"]}
+    errors = []
+    for key, raw in expected_cells(seed).items():
+        cell = got.get(key)
+        value, semantic = expected_cell(raw)
+        if cell is None:
+            errors.append(f"{'/'.join(key)}: missing (want {raw!r})")
+        elif (cell["value"], cell["semantic"]) != (value, semantic):
+            errors.append(
+                f"{'/'.join(key)}: want {raw!r} {semantic}, got {cell['raw']!r} {cell['semantic']}"
+            )
+    extra = set(got) - set(expected_cells(seed))
+    errors += [f"{'/'.join(k)}: not in the truth" for k in sorted(extra)]
+    return errors
+
+
+def entries(formats):
+    return [pytest.param(e, id=e["file"]) for e in manifest() if e["format"] in formats]
+
+
+@pytest.mark.parametrize("entry", entries(TEXT_FORMATS))
+def test_text_layer_formats_every_cell(entry):
+    report = parsed(str(REPORTS / entry["file"]))
+    assert report["extraction"] == "text", report["warnings"]
+    assert cell_errors(report, entry["seed"]) == []
+
+
+@pytest.mark.parametrize("entry", entries(TEXT_FORMATS))
+def test_text_layer_formats_metadata(entry):
+    report = parsed(str(REPORTS / entry["file"]))
+    t, want = truth(entry["seed"]), entry["expected"]
+    assert norm(report["title"]) == norm(want["title"])
+    assert report["agency"] == want["agency"]
+    assert report["year"] == want["year"]
+    assert report["report_date"] == want["report_date"]
+    assert report["template_version"] == t["template_version"]
+    assert report["layouts"] == t["layouts"]
+    assert report["is_annual_report"] is True
