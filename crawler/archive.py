@@ -90,7 +90,9 @@ def m001_initial(db: sqlite_utils.Database) -> None:
             size INTEGER NOT NULL,
             path TEXT NOT NULL,               -- relative to <archive>-files/
             filename TEXT,
-            first_seen TEXT NOT NULL
+            first_seen TEXT NOT NULL,
+            parser_version TEXT,              -- the parser that last read these bytes …
+            is_annual_report INTEGER          -- … and whether it found a report in them
         );
         CREATE TABLE crawl_runs (
             id INTEGER PRIMARY KEY,
@@ -128,6 +130,9 @@ def m001_initial(db: sqlite_utils.Database) -> None:
             year INTEGER,
             title TEXT,
             document_title TEXT,
+            listed_title TEXT,                -- what the portal's list said, kept for reparse
+            listed_agency TEXT,
+            listed_year INTEGER,
             page_url TEXT,
             document_url TEXT,
             document_sha256 TEXT REFERENCES documents(sha256),
@@ -345,15 +350,37 @@ class Archive:
 
     # --- documents and fetches -----------------------------------------------------------
 
-    def add_document(self, data: bytes, media_type: str, filename: str | None = None) -> str:
+    def add_document(
+        self,
+        data: bytes,
+        media_type: str,
+        filename: str | None = None,
+        *,
+        parsed: dict | None = None,
+    ) -> str:
         digest, rel = self.store.put(data, media_type)
+        row = {"sha256": digest, "media_type": media_type, "size": len(data), "path": rel,
+               "filename": filename, "first_seen": now()}  # fmt: skip
         with self.db.atomic():
-            self.db["documents"].insert(
-                {"sha256": digest, "media_type": media_type, "size": len(data), "path": rel,
-                 "filename": filename, "first_seen": now()},
-                ignore=True,
-            )  # fmt: skip
+            self.db["documents"].insert(row, ignore=True)
+            if parsed is not None:
+                self.db["documents"].update(
+                    digest,
+                    {"parser_version": parsed.get("parser_version"),
+                     "is_annual_report": int(bool(parsed.get("is_annual_report")))},
+                )  # fmt: skip
         return digest
+
+    def touch_report(self, report_id: int, digest: str, url: str, page_url: str | None) -> None:
+        """The report was seen again (unchanged, or under one more URL)."""
+        stamp = now()
+        with self.db.atomic():
+            self.db["reports"].update(report_id, {"last_seen": stamp})
+            self.db.execute(
+                "INSERT INTO report_documents VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE "
+                "SET last_seen = excluded.last_seen",
+                [report_id, digest, url, page_url, stamp, stamp],
+            )
 
     def record_fetch(self, **fetch) -> None:
         fetch.setdefault("fetched_at", now())
@@ -401,13 +428,16 @@ class Archive:
         agency: str | None = None,
         year: int | None = None,
         fetched_at: str | None = None,
+        replace_id: int | None = None,
     ) -> int:
         """Archive one parsed report; returns its id.
 
         ``title``/``agency``/``year`` are what the portal says (the list entry), which wins over
-        what the document says; the document fills what the portal leaves out.
+        what the document says; the document fills what the portal leaves out. ``replace_id``
+        (reparse) updates that report in place, keeping its id, even if its key changed.
         """
         digest = sha or parsed["source"]["sha256"]
+        listed = {"listed_title": title, "listed_agency": agency, "listed_year": year}
         agency = agency or parsed.get("agency")
         year = year or parsed.get("year")
         portal = self.db["portals"].get(portal_code) if portal_code else None
@@ -459,6 +489,7 @@ class Archive:
                 "problems": parsed["sections"].get("problems"),
                 "other_matters": parsed["sections"].get("other_matters"),
                 "text": parsed.get("text"),
+                **listed,
             }
             if existing is None:
                 row["first_seen"] = stamp
@@ -474,22 +505,28 @@ class Archive:
                     self.db["reports"].update(report_id, row)
                 else:
                     self.db["reports"].update(report_id, {"last_seen": stamp})
-            self.db["report_documents"].upsert(
-                {"report_id": report_id, "sha256": digest, "url": document_url or page_url or "",
-                 "page_url": page_url, "first_seen": stamp, "last_seen": stamp},
-                pk=("report_id", "sha256", "url"),
-                alter=False,
-            )  # fmt: skip
             self.db.execute(
-                "UPDATE report_documents SET first_seen = min(first_seen, ?) WHERE report_id = ? "
-                "AND sha256 = ? AND url = ?",
-                [stamp, report_id, digest, document_url or page_url or ""],
+                "INSERT INTO report_documents VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE "
+                "SET last_seen = excluded.last_seen",
+                [report_id, digest, document_url or page_url or "", page_url, stamp, stamp],
             )
             if replace:
                 self._write_cells_and_checks(report_id, parsed, portal_code, agency, year)
                 self._index(report_id, row)
             self._cross_year(portal_code, agency, year)
         return report_id
+
+    def _merge_into(self, old: dict, target_id: int) -> None:
+        """Fold a report into another one that turned out to be the same report."""
+        self._unindex(old)
+        self.db.execute(
+            "INSERT OR IGNORE INTO report_documents SELECT ?, sha256, url, page_url, first_seen, "
+            "last_seen FROM report_documents WHERE report_id = ?",
+            [target_id, old["id"]],
+        )
+        for table in ("report_documents", "cells", "checks", *WIDE):
+            self.db.execute(f"DELETE FROM [{table}] WHERE report_id = ?", [old["id"]])
+        self.db.execute("DELETE FROM reports WHERE id = ?", [old["id"]])
 
     def _quality_of(self, report: dict) -> tuple[int, int, int]:
         known = self.db.execute(
