@@ -341,12 +341,19 @@ class Archive:
         with self.db.atomic():
             self.db["portals"].upsert_all(rows, pk="code")
 
-    def set_portal_status(self, code: str, status: str, reason: str, run_id: int | None) -> None:
-        self.db["portals"].update(
-            code,
-            {"status": status, "status_reason": reason, "last_crawled": now(),
-             "last_crawl_run": run_id},
-        )  # fmt: skip
+    def set_portal_status(
+        self, code: str, status: str, reason: str, run_id: int | None, platform: str | None = None
+    ) -> None:
+        update = {
+            "status": status,
+            "status_reason": reason,
+            "last_crawled": now(),
+            "last_crawl_run": run_id,
+        }
+        if platform:
+            update["platform"] = platform
+        with self.db.atomic():
+            self.db["portals"].update(code, update)
 
     # --- documents and fetches -----------------------------------------------------------
 
@@ -359,16 +366,24 @@ class Archive:
         parsed: dict | None = None,
     ) -> str:
         digest, rel = self.store.put(data, media_type)
-        row = {"sha256": digest, "media_type": media_type, "size": len(data), "path": rel,
-               "filename": filename, "first_seen": now()}  # fmt: skip
+        row = {
+            "sha256": digest,
+            "media_type": media_type,
+            "size": len(data),
+            "path": rel,
+            "filename": filename,
+            "first_seen": now(),
+        }
         with self.db.atomic():
             self.db["documents"].insert(row, ignore=True)
             if parsed is not None:
                 self.db["documents"].update(
                     digest,
-                    {"parser_version": parsed.get("parser_version"),
-                     "is_annual_report": int(bool(parsed.get("is_annual_report")))},
-                )  # fmt: skip
+                    {
+                        "parser_version": parsed.get("parser_version"),
+                        "is_annual_report": int(bool(parsed.get("is_annual_report"))),
+                    },
+                )
         return digest
 
     def touch_report(self, report_id: int, digest: str, url: str, page_url: str | None) -> None:
@@ -546,20 +561,31 @@ class Archive:
         )
         self.db["cells"].insert_all(
             (
-                {"report_id": report_id, "table_key": c["table"], "row_key": c["row"],
-                 "col_key": c["col"], "value": c["value"], "raw": c["raw"],
-                 "semantic": c["semantic"], "unit": c.get("unit"), "page": c.get("page"),
-                 "flags": ",".join(c["flags"]) if c.get("flags") else None}
+                {
+                    "report_id": report_id,
+                    "table_key": c["table"],
+                    "row_key": c["row"],
+                    "col_key": c["col"],
+                    "value": c["value"],
+                    "raw": c["raw"],
+                    "semantic": c["semantic"],
+                    "unit": c.get("unit"),
+                    "page": c.get("page"),
+                    "flags": ",".join(c["flags"]) if c.get("flags") else None,
+                }
                 for c in parsed["cells"]
             ),
             batch_size=500,
-        )  # fmt: skip
+        )
         self.db["checks"].insert_all(
             (check_row(report_id, c) for c in parsed["checks"]), batch_size=500, replace=True
         )
         by_key = {(c["table"], c["row"], c["col"]): c["value"] for c in parsed["cells"]}
-        layout = {"applications": parsed["layouts"]["sec3"], "review_litigation": "standard",
-                  "proactive_disclosure": parsed["layouts"]["sec2"]}  # fmt: skip
+        layout = {
+            "applications": parsed["layouts"]["sec3"],
+            "review_litigation": "standard",
+            "proactive_disclosure": parsed["layouts"]["sec2"],
+        }
         for name, (table, keys) in WIDE.items():
             self.db.execute(f"DELETE FROM [{name}] WHERE report_id = ?", [report_id])
             if table == "t2_*":
@@ -570,9 +596,15 @@ class Archive:
                 present = any(k[0] == table for k in by_key)
             if present:
                 self.db[name].insert(
-                    {"report_id": report_id, "portal_code": portal_code, "agency": agency,
-                     "year": year, "layout": layout[name], **values}
-                )  # fmt: skip
+                    {
+                        "report_id": report_id,
+                        "portal_code": portal_code,
+                        "agency": agency,
+                        "year": year,
+                        "layout": layout[name],
+                        **values,
+                    }
+                )
 
     # --- search index --------------------------------------------------------------------
 
@@ -592,9 +624,13 @@ class Archive:
         self.db.execute(
             "INSERT INTO reports_fts(reports_fts, rowid, title, agency, body) "
             "VALUES ('delete', ?, ?, ?, ?)",
-            [existing["id"], index_text(existing["title"]), index_text(existing["agency"]),
-             index_text(existing["text"])],
-        )  # fmt: skip
+            [
+                existing["id"],
+                index_text(existing["title"]),
+                index_text(existing["agency"]),
+                index_text(existing["text"]),
+            ],
+        )
 
     # --- cross-year checks (spec §7.4) -----------------------------------------------------
 
@@ -642,8 +678,9 @@ class Archive:
                 if "MISSING" in {o.semantic for o in [*ops, before]}:
                     continue
                 negative = Operand(ops[2].ref, -(ops[2].value or 0), ops[2].semantic)
-                check = identity("X_T2_STOCK", row, [before, ops[1], negative], [ops[0]],
-                                 severity="warning")  # fmt: skip
+                check = identity(
+                    "X_T2_STOCK", row, [before, ops[1], negative], [ops[0]], severity="warning"
+                )
                 out.append(
                     check | {"note": f"{year - 1} 现行有效 + {year} 制发 − 废止 vs {year} 现行有效"}
                 )
@@ -673,8 +710,36 @@ class Archive:
             )
 
     def finish_run(self, run_id: int, stats: dict) -> None:
-        self.db["crawl_runs"].update(
-            run_id, {"finished": now(), "stats": json.dumps(stats, ensure_ascii=False, default=str)}
+        with self.db.atomic():
+            self.db["crawl_runs"].update(
+                run_id,
+                {"finished": now(), "stats": json.dumps(stats, ensure_ascii=False, default=str)},
+            )
+
+    def update_run_stats(self, run_id: int, stats: dict) -> None:
+        """Stats of a run that stopped early; it stays unfinished, so the next crawl resumes it."""
+        with self.db.atomic():
+            self.db["crawl_runs"].update(
+                run_id, {"stats": json.dumps(stats, ensure_ascii=False, default=str)}
+            )
+
+    def unfinished_run(self, registry: str) -> int | None:
+        """The newest crawl of this registry that never finished (killed, interrupted)."""
+        row = self.db.execute(
+            "SELECT id, finished FROM crawl_runs WHERE registry = ? ORDER BY id DESC LIMIT 1",
+            [registry],
+        ).fetchone()
+        return row[0] if row and row[1] is None else None
+
+    def fetched_in_run(self, url: str, run_id: int) -> bool:
+        """Was this document already fetched and stored during this (resumed) run?"""
+        return (
+            self.db.execute(
+                "SELECT 1 FROM fetches WHERE url = ? AND crawl_run = ? AND sha256 IS NOT NULL "
+                "LIMIT 1",
+                [url, run_id],
+            ).fetchone()
+            is not None
         )
 
     def reports(self) -> Iterator[dict]:

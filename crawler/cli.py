@@ -224,6 +224,131 @@ def serve(db_path: Path, port: int, host: str) -> None:
     run_serve(db_path, host=host, port=port)
 
 
+def crawl_settings(db_path: Path, overrides: dict | None = None):
+    """The project's Scrapy settings plus command-line overrides, proxies from the environment."""
+    from scrapy.settings import Settings
+
+    from . import settings as project
+    from .proxies import launch_options
+
+    settings = Settings()
+    settings.setmodule(project, priority="project")
+    settings.set("NIANBAO_DB", str(db_path), priority="cmdline")
+    settings.set(
+        "PLAYWRIGHT_LAUNCH_OPTIONS", launch_options(project.PLAYWRIGHT_LAUNCH_OPTIONS), "cmdline"
+    )
+    for key, value in (overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+def run_crawl(settings, registry: str | None, portals: str | None, years: str | None) -> None:
+    from scrapy.crawler import CrawlerProcess
+
+    from spiders.portal import PortalSpider
+
+    process = CrawlerProcess(settings)
+    process.crawl(PortalSpider, registry=registry, portals=portals, years=years)
+    process.start()
+
+
+def print_outcomes(db_path: Path, codes: list[str] | None = None) -> None:
+    from .archive import Archive
+
+    archive = Archive(db_path)
+    rows = list(
+        archive.db.query(
+            "SELECT p.code, p.name, p.platform, p.status, p.status_reason, "
+            "(SELECT count(*) FROM reports r WHERE r.portal_code = p.code) AS reports "
+            "FROM portals p ORDER BY p.code"
+        )
+    )
+    if codes:
+        rows = [r for r in rows if r["code"] in codes]
+    for r in rows:
+        r["status_reason"] = (r["status_reason"] or "")[:70]
+    print_table(
+        rows,
+        [
+            ("code", "代码"),
+            ("name", "名称"),
+            ("platform", "平台"),
+            ("status", "结果"),
+            ("reports", "报告"),
+            ("status_reason", "原因"),
+        ],
+    )
+
+
+@cli.command()
+@click.option(
+    "--registry",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Portal registry CSV (default: the bundled sample registry).",
+)
+@db_option
+@click.option("--portal", "portals", multiple=True, help="Only this 行政区划代码 (repeatable).")
+@click.option("--years", help="Report years to keep, e.g. 2021-2024 or 2023.")
+@click.option("--delay", type=float, help="Seconds between requests to one host (default 1).")
+@click.option("--no-ocr", is_flag=True, help="Do not OCR scanned reports.")
+@click.option("--no-browser", is_flag=True, help="Never render pages in Chromium.")
+@click.option("--fresh", is_flag=True, help="Start a new crawl even if the last one was cut short.")
+@click.option(
+    "--log-level",
+    default="INFO",
+    show_default=True,
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
+)
+@click.option(
+    "-s",
+    "--set",
+    "extra",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Any setting of crawler/settings.py.",
+)
+def crawl(registry, db_path, portals, years, delay, no_ocr, no_browser, fresh, log_level, extra):
+    """Crawl the registry's portals for annual reports and archive them.
+
+    Each portal is walked from its home page to its 年报 column(s) — the county government's,
+    its departments' and townships' — and every report document is downloaded, stored by
+    sha256, parsed and archived. Incremental: a second crawl sends conditional requests and
+    re-parses nothing unchanged. A crawl that was killed resumes where it stopped.
+    """
+    from .registry import BUNDLED, RegistryError, load_registry
+
+    try:
+        chosen = load_registry(registry, list(portals) or None)
+    except RegistryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    import os
+
+    if (
+        registry is None
+        and any(p.host.endswith(".test") for p in chosen)
+        and not (os.environ.get("http_proxy") or os.environ.get("HTTP_PROXY"))
+    ):
+        raise click.ClickException(
+            f"the bundled registry ({BUNDLED}) lists the sample portals, which exist only inside "
+            "the sample farm: run `nianbao demo` to crawl them, or pass --registry with real "
+            "portals"
+        )
+    overrides = {
+        "LOG_LEVEL": log_level,
+        "NIANBAO_OCR": not no_ocr,
+        "NIANBAO_BROWSER": not no_browser,
+        "NIANBAO_RESUME": not fresh,
+    }
+    if delay is not None:
+        overrides["DOWNLOAD_DELAY"] = delay
+    for item in extra:
+        key, _, value = item.partition("=")
+        overrides[key.strip()] = value
+    settings = crawl_settings(db_path, overrides)
+    run_crawl(settings, str(registry) if registry else None, ",".join(portals) or None, years)
+    print_outcomes(db_path, [p.code for p in chosen])
+
+
 SAMPLES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "reports"
 
 

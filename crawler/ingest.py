@@ -37,11 +37,13 @@ def ingest(
     fetched_at: str | None = None,
     keep_non_reports: bool = False,
     ocr: bool = True,
+    years: tuple[int, int] | None = None,
 ) -> Ingested:
     """Store the bytes, parse them (isolated, time- and memory-bounded) and archive the report.
 
     A document that is not an annual report (a decoy the crawler could not rule out from its
-    title) is stored, but becomes a report only with ``keep_non_reports``.
+    title) is stored, but becomes a report only with ``keep_non_reports``; neither does a
+    report outside ``years`` (inclusive range).
     """
     digest = sha256(data)
     seen = archive.document(digest)
@@ -57,6 +59,9 @@ def ingest(
     parsed = parse_bytes(data, filename, ocr=ocr)
     archive.add_document(data, parsed["source"]["media_type"], filename or None, parsed=parsed)
     report_id = None
+    report_year = year or parsed.get("year")
+    if years and report_year and not years[0] <= report_year <= years[1]:
+        return Ingested(digest, None, parsed, seen is None)  # outside the requested years
     if parsed.get("is_annual_report") or keep_non_reports:
         report_id = archive.add_report(
             parsed,

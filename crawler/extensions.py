@@ -1,0 +1,62 @@
+"""Record each crawl in the archive: the run, and every portal's outcome.
+
+The spider keeps a per-portal ledger (``spider.ledger``); when the crawl closes, each portal's
+outcome (ok, partial, disallowed, blocked, unreachable, no-column-found) and the reason go to
+``portals``, and the run's Scrapy stats to ``crawl_runs``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+
+from .archive import Archive
+
+logger = logging.getLogger(__name__)
+
+
+class CrawlRecorder:
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.db_path = crawler.settings.get("NIANBAO_DB")
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler):
+        return cls(crawler)
+
+    def spider_opened(self, spider: Spider) -> None:
+        archive = Archive(self.db_path)
+        try:
+            portals = getattr(spider, "portals", [])
+            archive.upsert_portals(p.as_row() for p in portals)
+            resume = self.crawler.settings.getbool("NIANBAO_RESUME")
+            run_id = archive.unfinished_run(spider.registry_path) if resume else None
+            if run_id is None:
+                args = {"portals": [p.code for p in portals], "years": spider.years_spec}
+                run_id = archive.start_run(spider.registry_path, args)
+            else:
+                logger.info("resuming unfinished crawl run %d", run_id)
+            self.crawler.nianbao_run_id = run_id
+            spider.run_id = run_id
+        finally:
+            archive.close()
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        archive = Archive(self.db_path)
+        try:
+            for code, entry in getattr(spider, "ledger", {}).items():
+                status, why = entry.outcome()
+                archive.set_portal_status(code, status, why, spider.run_id, entry.platform)
+                logger.info("portal %s: %s (%s)", code, status, why)
+            stats = dict(self.crawler.stats.get_stats())
+            stats["finish_reason"] = reason
+            if reason == "finished":
+                archive.finish_run(spider.run_id, stats)
+            else:
+                archive.update_run_stats(spider.run_id, stats)  # left unfinished: resumable
+        finally:
+            archive.close()

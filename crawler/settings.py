@@ -1,0 +1,110 @@
+"""Every Scrapy and nianbao knob, in one place.
+
+``nianbao crawl`` and ``scrapy crawl portal`` both read this module (scrapy.cfg points here).
+nianbao's own settings start with ``NIANBAO_``; override any of them with ``-s NAME=value``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from crawler import __version__
+
+BOT_NAME = "nianbao"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# --- nianbao --------------------------------------------------------------------------------
+NIANBAO_DB = "archive.db"  # the archive; documents go to <stem>-files/ beside it
+NIANBAO_REGISTRY = ""  # portal registry CSV; empty = the bundled sample registry
+NIANBAO_PORTALS = ""  # comma-separated 行政区划代码 to crawl (empty = all)
+NIANBAO_YEARS = ""  # "2021-2024" or "2023": report years to keep (empty = all)
+NIANBAO_CONTACT_URL = "https://github.com/nianbao-archive/nianbao"
+NIANBAO_MAX_PAGES_PER_PORTAL = 1500  # HTML/API pages per portal: the pagination-trap bound
+NIANBAO_MAX_LIST_PAGES = 60  # pages of one column before giving up on it
+NIANBAO_EMPTY_PAGES_TO_STOP = 3  # consecutive list pages without a new entry end a column
+NIANBAO_NAV_DEPTH = 4  # link hops from the home page while looking for the 年报 column
+NIANBAO_OCR = True  # OCR scanned reports while archiving them
+NIANBAO_PARSE_TIMEOUT = 180  # seconds per document
+NIANBAO_BROWSER = True  # render JS-only list pages with Chromium when needed
+NIANBAO_CHALLENGE_RETRIES = 1  # re-tries of an anti-bot challenge before reporting `blocked`
+# Only these hosts may be contacted (fnmatch patterns); empty = anything the registry leads to.
+# Tests and the demo set it to "*.test" so that nothing can leak to a real site.
+NIANBAO_ALLOWED_HOSTS = ""
+NIANBAO_RESUME = True  # continue an unfinished crawl of the same registry instead of restarting
+
+# --- identity and manners --------------------------------------------------------------------
+USER_AGENT = f"nianbao/{__version__} (+{NIANBAO_CONTACT_URL}; archive of 政府信息公开工作年度报告)"
+ROBOTSTXT_OBEY = True  # per-portal override: registry column `robots` = ignore (logged)
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 1  # one request at a time per host
+DOWNLOAD_DELAY = 1.0  # seconds between requests to one host (robots Crawl-delay can raise it)
+DOWNLOAD_DELAY_JITTER = 0.5  # ±50 %, so requests do not tick like a metronome
+AUTOTHROTTLE_ENABLED = False  # replaced by crawler.throttle.PoliteThrottle (keeps host floors)
+NIANBAO_THROTTLE = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60  # county portals answer in 3–15 s and sometimes not at all
+DOWNLOAD_MAXSIZE = 50 * 1024 * 1024  # a report is a few MB; 50 MB is a scan of a long one
+DOWNLOAD_WARNSIZE = 20 * 1024 * 1024
+RETRY_ENABLED = False  # replaced by crawler.middlewares.BackoffRetryMiddleware
+NIANBAO_RETRY_TIMES = 3
+NIANBAO_RETRY_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+NIANBAO_BACKOFF_BASE = 5.0  # seconds; doubled each attempt (5, 10, 20 …), Retry-After wins
+REDIRECT_MAX_TIMES = 10  # a redirect loop ends here
+COOKIES_ENABLED = True  # some portals gate pages behind a 302-to-self that sets a cookie
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19 would open a code-executing HTTP endpoint
+
+# Requests pass these in ascending order, responses in descending order: responses are
+# decompressed (590) and redirected (600) before we look at them.
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.AllowedHostsMiddleware": 50,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.ConditionalRequestMiddleware": 560,
+    "crawler.middlewares.JsRedirectMiddleware": 581,
+    "crawler.middlewares.ChallengeMiddleware": 583,
+    "crawler.middlewares.EncodingRepairMiddleware": 585,
+}
+ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
+EXTENSIONS = {
+    "crawler.throttle.PoliteThrottle": 0,
+    "crawler.extensions.CrawlRecorder": 0,
+}
+
+# --- JavaScript pages: scrapy-playwright with Debian's Chromium --------------------------------
+DOWNLOAD_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": os.environ.get("NIANBAO_CHROMIUM", "/usr/bin/chromium"),
+    "headless": True,
+    "args": [
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+    ],
+    "timeout": 30_000,
+}
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 45_000  # challenge pages reload after tens of seconds
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+
+def _with_env_proxy() -> None:
+    from crawler.proxies import launch_options
+
+    global PLAYWRIGHT_LAUNCH_OPTIONS
+    PLAYWRIGHT_LAUNCH_OPTIONS = launch_options(PLAYWRIGHT_LAUNCH_OPTIONS)
+
+
+_with_env_proxy()  # `scrapy crawl` reads this module fresh; `nianbao crawl` re-applies it

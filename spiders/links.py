@@ -1,0 +1,217 @@
+"""Reading links off portal pages: navigation, list entries, attachments, pagination.
+
+Platform-independent; the adapters in ``spiders/platforms`` add what their family needs. Link
+text beats URL tokens (portals.md §3: ``zfgzbg`` means 政府工作报告 on one portal and 年报 on
+another).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
+
+from parsel import Selector
+
+DISCLOSURE_WORDS = (
+    "政府信息公开",
+    "政务公开",
+    "信息公开",
+    "公开目录",
+    "政务信息公开",
+    "法定主动公开",
+)
+ANNUAL_WORDS = ("年报", "年度报告", "工作年度报告", "公开年报", "信息公开年报")
+NOT_ANNUAL = ("法治政府", "公积金", "统计年报", "预算", "决算", "企业年报", "政府工作报告")
+UNIT_WORDS = (
+    "部门",
+    "乡镇",
+    "街道",
+    "镇街",
+    "区政府",
+    "县政府",
+    "市政府",
+    "本级",
+    "政府办",
+    "县直",
+    "区直",
+    "单位",
+    "委办局",
+    "乡（镇）",
+    "乡(镇)",
+)
+YEAR_LINK = re.compile(r"^(?:(?:19|20)\d{2})\s*年?度?$")
+ATTACHMENT_EXT = re.compile(
+    r"\.(pdf|docx?|wps|ofd|xlsx?|rtf|zip|rar|jpe?g|png|tiff?)(?:$|[?#&])", re.I
+)
+DOWNLOAD_URL = re.compile(
+    r"(downfile\.jsp|download\.jsp|down\.aspx|download\.aspx|/attachment/|filedownload|"
+    r"getfile|downloadfile|/fileserver/|attachment\.do|download\.do)",
+    re.I,
+)
+NEXT_TEXT = re.compile(r"^(下一页|下页|后一页|下一頁|next|>|»|›)$", re.I)
+DATE = re.compile(r"((?:19|20)\d{2})[-./年](\d{1,2})[-./月](\d{1,2})")
+_CHROME = re.compile(
+    r"(^|[\s_-])(nav|menu|header|footer|breadcrumb|crumb|sidebar|share|toolbar|copyright|"
+    r"banner|topbar|foot|position|location|friendlink|links)([\s_-]|$)",
+    re.I,
+)
+_SCRIPT_ANCHOR = re.compile(
+    r"<a\s[^>]*href\s*=\s*\\?['\"]([^'\"\\]+)\\?['\"][^>]*>(.*?)</a>", re.I | re.S
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    text: str
+    date: str | None = None
+    in_chrome: bool = False
+
+
+def clean(text: str | None) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+
+
+def canonical(url: str) -> str:
+    """One spelling per resource: no fragment, no mobile ``_wap`` twin, no tracking params."""
+    parts = urlsplit(url)
+    path = re.sub(r"_wap(\.s?html?)$", r"\1", parts.path)
+    query = "&".join(
+        q for q in parts.query.split("&") if q and not q.startswith(("utm_", "spm=", "from="))
+    )
+    return urlunsplit((parts.scheme, parts.netloc.lower(), path, query, ""))
+
+
+def _date_near(sel) -> str | None:
+    text = " ".join(
+        sel.xpath("./ancestor::*[self::li or self::tr or self::dd or self::p][1]//text()").getall()
+    )
+    m = DATE.search(text)
+    if not m:
+        return None
+    y, mo, d = (int(x) for x in m.groups())
+    return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
+
+
+def links(response_or_sel, base_url: str | None = None) -> list[Link]:
+    """Every <a href> with its visible text (or title attribute) and a nearby date."""
+    sel = response_or_sel if isinstance(response_or_sel, Selector) else response_or_sel.selector
+    base = base_url or response_or_sel.url
+    out: list[Link] = []
+    for a in sel.xpath("//a[@href]"):
+        href = (a.attrib.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "mailto:", "#", "tel:")):
+            continue
+        text = clean(a.attrib.get("title")) or clean(" ".join(a.xpath(".//text()").getall()))
+        classes = " ".join(filter(None, a.xpath("./ancestor::*/@class|./ancestor::*/@id").getall()))
+        in_chrome = bool(_CHROME.search(classes)) or bool(
+            a.xpath("./ancestor::nav|./ancestor::header|./ancestor::footer")
+        )
+        out.append(Link(urljoin(base, href), text, _date_near(a), in_chrome))
+    return out
+
+
+def script_links(response) -> list[Link]:
+    """Anchors written by JavaScript (TRS ``var att = '<a href=…>'`` attachments)."""
+    out = []
+    for script in response.xpath("//script[not(@src)]/text()").getall():
+        for href, inner in _SCRIPT_ANCHOR.findall(script):
+            text = clean(re.sub(r"<[^>]+>", "", inner))
+            out.append(Link(urljoin(response.url, href.replace("\\/", "/")), text))
+    return out
+
+
+def is_disclosure(text: str) -> bool:
+    return any(w in text for w in DISCLOSURE_WORDS) and len(text) <= 14
+
+
+def is_annual_column(text: str) -> bool:
+    if not text or len(text) > 20 or any(w in text for w in NOT_ANNUAL):
+        return False
+    return any(w in text for w in ANNUAL_WORDS)
+
+
+def is_subcolumn(text: str) -> bool:
+    """Per-year (2023年) and per-unit-type (部门, 乡镇, 本级 …) sub-columns of a 年报 column."""
+    return bool(YEAR_LINK.match(text)) or (len(text) <= 12 and any(w in text for w in UNIT_WORDS))
+
+
+def is_attachment(url: str) -> bool:
+    path = unquote(urlsplit(url).path + "?" + urlsplit(url).query)
+    return bool(ATTACHMENT_EXT.search(path) or DOWNLOAD_URL.search(path))
+
+
+def next_page(response) -> str | None:
+    for link in links(response):
+        if NEXT_TEXT.match(link.text) and link.url != response.url:
+            return link.url
+    return None
+
+
+def same_site(url: str, site_hosts: set[str]) -> bool:
+    """A page of the portal: its host, a subdomain of its registered domain, or a bare IP that
+    the portal itself linked to (kept in ``site_hosts``)."""
+    host = urlsplit(url).hostname or ""
+    if host in site_hosts:
+        return True
+    return any(host.endswith("." + registered(h)) or host == registered(h) for h in site_hosts)
+
+
+def registered(host: str) -> str:
+    """www.qingxi.gov.cn → qingxi.gov.cn; xxgk.qingxi.gov.cn.test → qingxi.gov.cn.test."""
+    parts = host.split(".")
+    suffix = 1
+    if parts[-1] == "test":
+        suffix += 1
+    if len(parts) > suffix + 1 and parts[-suffix - 1] in ("gov", "com", "org", "net", "edu"):
+        suffix += 1
+    return ".".join(parts[-(suffix + 1) :]) if len(parts) > suffix + 1 else host
+
+
+def filename_from_headers(headers) -> str | None:
+    """The file name in Content-Disposition: RFC 5987 ``filename*``, raw GBK, or UTF-8 bytes
+    (portals.md §4.7)."""
+    raw = headers.get(b"Content-Disposition") or b""
+    if not raw:
+        return None
+    m = re.search(rb"filename\*\s*=\s*([\w-]+)'[^']*'([^;]+)", raw, re.I)
+    if m:
+        try:
+            return unquote(
+                m.group(2).decode("ascii").strip().strip('"'), encoding=m.group(1).decode()
+            )
+        except (LookupError, UnicodeDecodeError):
+            pass
+    m = re.search(rb'filename\s*=\s*"?([^";]+)"?', raw, re.I)
+    if not m:
+        return None
+    value = m.group(1).strip()
+    for enc in ("utf-8", "gb18030"):
+        try:
+            name = value.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        name = value.decode("latin-1")
+    return unquote(name) if "%" in name else name
+
+
+def report_markers(text: str) -> int:
+    """How many of the national format's section headings and table anchors a text carries."""
+    t = clean(text)
+    marks = (
+        "总体情况",
+        "主动公开政府信息情况",
+        "收到和处理政府信息公开申请情况",
+        "行政复议、行政诉讼",
+        "存在的主要问题",
+        "其他需要报告的事项",
+        "第二十条第(一)项",
+        "本列数据的勾稽关系",
+        "未经复议直接起诉",
+        "本年新收政府信息公开申请数量",
+    )
+    return sum(1 for m in marks if m in t)

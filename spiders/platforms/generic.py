@@ -1,0 +1,53 @@
+"""Any portal: list entries are the content links, paging is the 下一页 link."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from .. import links as L
+from .base import Adapter, Entry, Follow, ListResult
+
+_PAGE_PARAM = re.compile(r"([?&](?:page|pageNum|pageNo|currentPage|curpage|p)=)(\d+)", re.I)
+
+
+class Generic(Adapter):
+    name = "generic"
+
+    def detect(self, response) -> bool:
+        return True
+
+    def list_page(self, response) -> ListResult:
+        result = ListResult()
+        for link in L.links(response):
+            if link.in_chrome or len(link.text) < 6:
+                continue
+            result.entries.append(
+                Entry(link.url, link.text, link.date, is_file=L.is_attachment(link.url))
+            )
+        nxt = L.next_page(response)
+        if nxt:
+            result.follow.append(Follow(nxt, "list"))
+        return result
+
+    def attachments(self, response) -> list[tuple[str, str]]:
+        seen: dict[str, str] = {}
+        for link in [*L.links(response), *L.script_links(response)]:
+            if link.in_chrome or not L.is_attachment(link.url):
+                continue
+            if re.search(r"\.(jpe?g|png|gif)(?:$|\?)", link.url, re.I) and not link.text:
+                continue  # pictures in the page, not attached files
+            seen.setdefault(L.canonical(link.url), link.text)
+        # Attributes some CMSs put the real file in (TRS OLDSRC).
+        for src in response.xpath("//a/@oldsrc|//a/@OLDSRC").getall():
+            url = urljoin(response.url, src)
+            if L.is_attachment(url):
+                seen.setdefault(L.canonical(url), "")
+        return list(seen.items())
+
+
+def numbered_pages(url: str, pages: int, start: int = 1) -> list[str]:
+    """page=1 … page=N style URLs from one page URL."""
+    if not _PAGE_PARAM.search(url):
+        return []
+    return [_PAGE_PARAM.sub(rf"\g<1>{n}", url) for n in range(start, pages + 1)]

@@ -1,0 +1,540 @@
+"""The one registry-driven spider: home → 信息公开 → 年报 column(s) → lists → articles → documents.
+
+``scrapy crawl portal -a registry=FILE -a portals=CODE,CODE -a years=2021-2024`` (or ``nianbao
+crawl``). Every portal is walked the same way; what differs between platform families lives in
+``spiders/platforms`` and is chosen by fingerprinting each page. Every portal ends with an
+outcome in ``portals.status`` (``spiders/ledger.py``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from scrapy import FormRequest, Request, Spider
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawler.items import DocumentItem, FetchFailure
+from crawler.middlewares import Blocked, HostNotAllowed
+from crawler.registry import Portal, load_registry
+
+from . import links as L
+from .ledger import Ledger
+from .platforms import ADAPTERS, Adapter, Entry, Follow, ListResult, detect
+from .recognize import classify_title, place_of, qualify_agency
+
+logger = logging.getLogger(__name__)
+
+PRIORITY = {
+    "document": 30,
+    "article": 20,
+    "api": 12,
+    "list": 10,
+    "script": 10,
+    "column": 5,
+    "nav": 0,
+}
+MAX_FILES_PER_ARTICLE = 6
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _years(spec: str | None) -> tuple[int, int] | None:
+    if not spec:
+        return None
+    lo, _, hi = str(spec).partition("-")
+    return int(lo), int(hi or lo)
+
+
+class PortalSpider(Spider):
+    name = "portal"
+
+    def __init__(
+        self,
+        registry: str | None = None,
+        portals: str | None = None,
+        years: str | None = None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        codes = [c.strip() for c in (portals or "").split(",") if c.strip()] or None
+        self.portals: list[Portal] = load_registry(registry, codes)
+        self.registry_path = str(Path(registry).resolve()) if registry else "bundled"
+        self.years_spec = years or ""
+        self.years = _years(years)
+        self.by_code = {p.code: p for p in self.portals}
+        self.ledger = {p.code: Ledger(p.code, p.platform) for p in self.portals}
+        self.site_hosts = {p.code: {p.host} for p in self.portals}
+        self.home_print: dict[str, tuple[str, frozenset]] = {}
+        self.columns: dict[str, dict] = {}  # column root → paging state
+        self.script_wait: dict[str, dict] = {}  # list URL → pending script probes
+        self.run_id: int | None = None  # set by crawler.extensions.CrawlRecorder
+        self._archive = None
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        s = crawler.settings
+        kwargs.setdefault("registry", s.get("NIANBAO_REGISTRY") or None)
+        kwargs.setdefault("portals", s.get("NIANBAO_PORTALS") or None)
+        kwargs.setdefault("years", s.get("NIANBAO_YEARS") or None)
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.max_pages = s.getint("NIANBAO_MAX_PAGES_PER_PORTAL")
+        spider.max_list_pages = s.getint("NIANBAO_MAX_LIST_PAGES")
+        spider.empty_to_stop = s.getint("NIANBAO_EMPTY_PAGES_TO_STOP")
+        spider.nav_depth = s.getint("NIANBAO_NAV_DEPTH")
+        spider.browser = s.getbool("NIANBAO_BROWSER")
+        spider.db_path = s.get("NIANBAO_DB")
+        return spider
+
+    # --- requests -----------------------------------------------------------------------------
+
+    def _meta(self, portal: Portal, kind: str, **extra) -> dict:
+        meta = {"portal": portal.code, "kind": kind, **extra}
+        if portal.robots == "ignore":
+            meta["dont_obey_robotstxt"] = True
+        if self.years:
+            meta["years_range"] = range(self.years[0], self.years[1] + 1)
+        return meta
+
+    def _page(self, portal: Portal, follow: Follow, callback, **extra) -> Request | None:
+        """A page request within the portal's budget (the guard against pagination traps)."""
+        ledger = self.ledger[portal.code]
+        if ledger.pages >= self.max_pages:
+            ledger.lose(f"page budget of {self.max_pages} exhausted")
+            return None
+        ledger.pages += 1
+        meta = self._meta(portal, follow.kind, **follow.meta, **extra)
+        if follow.playwright:
+            from scrapy_playwright.page import PageMethod
+
+            meta.update(
+                playwright=True,
+                playwright_page_methods=[PageMethod("wait_for_load_state", "networkidle")],
+            )
+        kwargs = {
+            "callback": callback,
+            "errback": self.page_failed,
+            "meta": meta,
+            "priority": PRIORITY.get(follow.kind, 0),
+            "headers": follow.headers,
+        }
+        if follow.method == "POST":
+            return FormRequest(
+                follow.url, formdata=follow.formdata or {}, dont_filter=False, **kwargs
+            )
+        return Request(follow.url, **kwargs)
+
+    async def start(self):
+        for portal in self.portals:
+            if portal.robots == "ignore":
+                logger.warning("portal %s: robots.txt is ignored (registry override)", portal.code)
+            yield Request(
+                portal.url,
+                callback=self.parse_home,
+                errback=self.home_failed,
+                meta=self._meta(portal, "home"),
+                dont_filter=True,
+                priority=-10,
+            )
+
+    # --- home and navigation ---------------------------------------------------------------------
+
+    def _portal(self, response_or_failure) -> Portal:
+        meta = (
+            response_or_failure.meta
+            if hasattr(response_or_failure, "meta")
+            else (response_or_failure.request.meta)
+        )
+        return self.by_code[meta["portal"]]
+
+    @staticmethod
+    def _fingerprint(response: TextResponse) -> tuple[str, frozenset]:
+        title = L.clean(response.xpath("//title/text()").get())
+        return title, frozenset(link.url for link in L.links(response)[:60])
+
+    def _soft_404(self, response: TextResponse, portal: Portal) -> bool:
+        """A portal that answers unknown paths with its home page (portals.md §4.5)."""
+        home = self.home_print.get(portal.code)
+        if home is None or response.url.rstrip("/") == portal.url.rstrip("/"):
+            return False
+        title, urls = self._fingerprint(response)
+        return title == home[0] and len(urls & home[1]) >= 0.9 * max(len(home[1]), 1)
+
+    def parse_home(self, response: Response):
+        portal = self._portal(response)
+        ledger = self.ledger[portal.code]
+        if not isinstance(response, TextResponse):
+            ledger.home, ledger.home_error = "failed", "the home page is not an HTML page"
+            return
+        ledger.home = "ok"
+        self.site_hosts[portal.code].add(urlsplit(response.url).hostname or "")
+        self.home_print[portal.code] = self._fingerprint(response)
+        yield from self._discover(response, portal, depth=0)
+
+    def parse_nav(self, response: Response):
+        portal = self._portal(response)
+        if not isinstance(response, TextResponse) or self._soft_404(response, portal):
+            return
+        yield from self._discover(response, portal, depth=response.meta.get("depth_nav", 0))
+
+    def _adapter(self, response: Response, portal: Portal) -> Adapter:
+        adapter = ADAPTERS.get(portal.platform) if portal.platform else None
+        adapter = adapter or detect(response)
+        ledger = self.ledger[portal.code]
+        if adapter.name != "generic" and ledger.platform in ("", "generic"):
+            ledger.platform = adapter.name
+        return adapter
+
+    def _discover(self, response: TextResponse, portal: Portal, depth: int) -> Iterator:
+        """Follow 年报 links as columns and 信息公开 links as navigation (portals.md §3.2)."""
+        adapter = self._adapter(response, portal)
+        for follow in adapter.entry_points(response):
+            if self._on_site(follow.url, portal):
+                follow.meta.setdefault("column", follow.url)
+                if req := self._page(portal, follow, self.parse_column):
+                    yield req
+        direct: list[Entry] = []
+        for link in L.links(response):
+            self._maybe_add_ip_host(link.url, portal)
+            if not self._on_site(link.url, portal):
+                continue
+            if L.is_annual_column(link.text) and not L.is_attachment(link.url):
+                follow = Follow(link.url, "column", meta={"column": link.url})
+                if req := self._page(portal, follow, self.parse_column):
+                    yield req
+            elif L.is_disclosure(link.text) and depth < self.nav_depth:
+                follow = Follow(link.url, "nav", meta={"depth_nav": depth + 1})
+                if req := self._page(portal, follow, self.parse_nav):
+                    yield req
+            elif classify_title(link.text).is_report:
+                direct.append(Entry(link.url, link.text, link.date, L.is_attachment(link.url)))
+        yield from self._entries(direct, response, portal, column=None)
+
+    def _on_site(self, url: str, portal: Portal) -> bool:
+        return urlsplit(url).scheme in ("http", "https") and L.same_site(
+            url, self.site_hosts[portal.code]
+        )
+
+    def _maybe_add_ip_host(self, url: str, portal: Portal) -> None:
+        """Portals link to their own legacy hosts by bare IP (portals.md §3.1); accept those."""
+        host = urlsplit(url).hostname or ""
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            return
+        self.site_hosts[portal.code].add(host)
+
+    # --- columns and lists -----------------------------------------------------------------------
+
+    def parse_column(self, response: Response):
+        portal = self._portal(response)
+        if not isinstance(response, TextResponse) or self._soft_404(response, portal):
+            return
+        ledger = self.ledger[portal.code]
+        column = response.meta.get("column") or response.url
+        ledger.columns.add(column)
+        adapter = self._adapter(response, portal)
+        result = adapter.list_page(response)
+        if (
+            not any(classify_title(e.title).is_report for e in result.entries)
+            and adapter.name == "jsonapi"
+            and not response.meta.get("playwright")
+        ):
+            scripts = [f for f in result.follow if f.kind == "script"]
+            api = [f for f in result.follow if f.kind == "api"]
+            if not api and scripts:
+                self.script_wait[response.url] = {
+                    "pending": len(scripts),
+                    "found": False,
+                    "column": column,
+                }
+            elif not api and adapter.needs_browser(response):
+                yield from self._render(response, portal, column)
+        yield from self._take(result, response, portal, column, adapter)
+        if response.meta.get("kind") == "column":
+            for link in L.links(response):
+                if (
+                    self._on_site(link.url, portal)
+                    and (L.is_subcolumn(link.text) or L.is_annual_column(link.text))
+                    and not L.is_attachment(link.url)
+                ):
+                    follow = Follow(link.url, "column", meta={"column": link.url})
+                    if req := self._page(portal, follow, self.parse_column):
+                        yield req
+
+    def _render(self, response: TextResponse, portal: Portal, column: str) -> Iterator[Request]:
+        if not self.browser:
+            self.ledger[portal.code].lose(f"JS-only list at {response.url} (browser off)")
+            return
+        follow = Follow(response.url, "list", playwright=True, meta={"column": column})
+        if req := self._page(portal, follow, self.parse_column):
+            req = req.replace(dont_filter=True)
+            yield req
+
+    def parse_script(self, response: Response):
+        portal = self._portal(response)
+        list_url = response.meta.get("list_url", "")
+        wait = self.script_wait.get(list_url)
+        result = (
+            ADAPTERS["jsonapi"].script(response)
+            if isinstance(response, TextResponse)
+            else ListResult()
+        )
+        if wait is not None:
+            wait["pending"] -= 1
+            wait["found"] = wait["found"] or bool(result.follow)
+        yield from self._take(
+            result, response, portal, response.meta.get("column") or list_url, ADAPTERS["jsonapi"]
+        )
+        if wait is not None and wait["pending"] <= 0 and not wait["found"]:
+            follow = Follow(list_url, "list", playwright=True, meta={"column": wait["column"]})
+            if self.browser and (req := self._page(portal, follow, self.parse_column)):
+                yield req.replace(dont_filter=True)
+
+    def parse_api(self, response: Response):
+        portal = self._portal(response)
+        adapter = ADAPTERS[response.meta.get("adapter", "generic")]
+        yield from self._take(
+            adapter.api_page(response),
+            response,
+            portal,
+            response.meta.get("column") or response.url,
+            adapter,
+        )
+
+    def _take(self, result: ListResult, response, portal: Portal, column: str, adapter: Adapter):
+        ledger = self.ledger[portal.code]
+        for loss in result.losses:
+            ledger.lose(loss)
+        state = self.columns.setdefault(column, {"pages": 0, "streak": 0, "seen": set()})
+        state["pages"] += 1
+        new = yield from self._entries(result.entries, response, portal, column)
+        state["streak"] = 0 if new else state["streak"] + 1
+        for follow in result.follow:
+            if follow.kind in ("list", "api"):
+                if state["pages"] >= self.max_list_pages:
+                    ledger.lose(f"column {column} stopped after {self.max_list_pages} pages")
+                    break
+                if state["streak"] >= self.empty_to_stop and not follow.playwright:
+                    break  # several pages without a new report: the end, or a trap
+            callback = {
+                "api": self.parse_api,
+                "script": self.parse_script,
+                "column": self.parse_column,
+                "nav": self.parse_nav,
+            }.get(follow.kind, self.parse_column)
+            follow.meta.setdefault("column", column)
+            extra = {"adapter": adapter.name} if follow.kind in ("api", "script") else {}
+            if req := self._page(portal, follow, callback, **extra):
+                yield req
+
+    def _entries(self, entries: Iterable[Entry], response, portal: Portal, column: str | None):
+        """Report candidates among list entries → article or document requests.
+
+        Returns (via ``yield from``) how many new candidates were found.
+        """
+        ledger = self.ledger[portal.code]
+        new = 0
+        for entry in entries:
+            cand = classify_title(entry.title)
+            if not cand.is_report:
+                continue
+            if place_of(cand.agency, portal.name, portal.prefecture, portal.province) != "own":
+                logger.debug("not this county's report: %s", entry.title)
+                continue
+            if self.years and cand.year and not self.years[0] <= cand.year <= self.years[1]:
+                continue
+            url = L.canonical(entry.url)
+            if not entry.is_file and not self._on_site(url, portal):
+                logger.debug("report link off the portal (mirror?): %s", url)
+                continue
+            if url in ledger.candidates:
+                continue
+            ledger.candidates.add(url)
+            new += 1
+            hints = {
+                "listed_title": entry.title,
+                "agency": qualify_agency(cand.agency, portal.name),
+                "year": cand.year,
+                "published": entry.date,
+            }
+            if entry.is_file:
+                yield from self._document(portal, url, entry.title, response.url, hints)
+            else:
+                follow = Follow(url, "article", meta={"hints": hints, "files": entry.attachments})
+                if req := self._page(portal, follow, self.parse_article):
+                    yield req
+        return new
+
+    # --- articles and documents ------------------------------------------------------------------
+
+    def parse_article(self, response: Response):
+        portal = self._portal(response)
+        hints = response.meta.get("hints", {})
+        if not isinstance(response, TextResponse):
+            # The "article" link was a file after all (extension-less download URL).
+            yield self._item(
+                response, portal, hints, page_url=response.request.headers.get("Referer")
+            )
+            return
+        adapter = self._adapter(response, portal)
+        files = dict(response.meta.get("files") or ())
+        files.update(dict(adapter.attachments(response)))
+        files = {u: n for u, n in files.items() if not classify_title(n).reason.startswith("decoy")}
+        markers = L.report_markers(" ".join(response.xpath("//body//text()").getall()))
+        if markers >= 3 or not files:
+            # The page is the report (or, with no attachment, the only candidate for one).
+            yield self._item(response, portal, hints, page_url=response.url)
+        for url, name in list(files.items())[:MAX_FILES_PER_ARTICLE]:
+            yield from self._document(portal, L.canonical(url), name, response.url, hints)
+
+    def _document(self, portal: Portal, url: str, name: str, page_url: str, hints: dict):
+        if self.run_id is not None and self._archive_db().fetched_in_run(url, self.run_id):
+            self.ledger[portal.code].documents += 1  # fetched before the interruption
+            return
+        yield Request(
+            url,
+            callback=self.parse_document,
+            errback=self.document_failed,
+            headers={"Referer": page_url},  # VSB downloads refuse requests without it
+            meta=self._meta(
+                portal,
+                "document",
+                document=True,
+                hints=hints,
+                page_url=page_url,
+                link_name=name,
+                handle_httpstatus_list=[404, 410, 403],
+            ),
+            priority=PRIORITY["document"],
+        )
+
+    def _archive_db(self):
+        if self._archive is None:
+            from crawler.archive import Archive
+
+            self._archive = Archive(self.db_path)
+        return self._archive
+
+    def parse_document(self, response: Response):
+        portal = self._portal(response)
+        if response.status >= 400:
+            self.ledger[portal.code].lose(f"document {response.url}: HTTP {response.status}")
+            yield FetchFailure(
+                portal.code,
+                response.url,
+                now(),
+                response.status,
+                f"HTTP {response.status}",
+                response.meta.get("page_url"),
+            )
+            return
+        if isinstance(response, TextResponse) and L.is_attachment(response.request.url):
+            text = " ".join(response.xpath("//body//text()").getall())
+            if len(response.body) < 20000 and L.report_markers(text) == 0:
+                # An error page where a file should be (a Referer or session gate).
+                why = "the server sent an HTML page instead of the file"
+                self.ledger[portal.code].lose(f"document {response.url}: {why}")
+                yield FetchFailure(
+                    portal.code,
+                    response.url,
+                    now(),
+                    response.status,
+                    why,
+                    response.meta.get("page_url"),
+                )
+                return
+        yield self._item(
+            response, portal, response.meta.get("hints", {}), page_url=response.meta.get("page_url")
+        )
+
+    def _item(self, response: Response, portal: Portal, hints: dict, page_url) -> DocumentItem:
+        if isinstance(page_url, bytes):
+            page_url = page_url.decode("latin-1")
+        self.ledger[portal.code].documents += 1
+        headers = response.headers
+        name = L.filename_from_headers(headers) or response.meta.get("link_name") or None
+        path = urlsplit(response.url).path
+        if name and "." not in name[-6:] and "." in path[-6:]:
+            name = f"{name}.{path.rsplit('.', 1)[-1]}"  # the link text plus the URL's extension
+        return DocumentItem(
+            portal_code=portal.code,
+            url=L.canonical(response.url),
+            page_url=page_url,
+            body=response.body,
+            status=response.status,
+            fetched_at=now(),
+            etag=(headers.get(b"ETag") or b"").decode("latin-1") or None,
+            last_modified=(headers.get(b"Last-Modified") or b"").decode("latin-1") or None,
+            content_type=(headers.get(b"Content-Type") or b"").decode("latin-1") or None,
+            filename=name,
+            listed_title=hints.get("listed_title"),
+            agency=hints.get("agency"),
+            year=hints.get("year"),
+            published=hints.get("published"),
+            referer=(response.request.headers.get(b"Referer") or b"").decode("latin-1") or None,
+            previous_sha256=response.meta.get("previous_sha256"),
+        )
+
+    # --- failures --------------------------------------------------------------------------------
+
+    @staticmethod
+    def _why(failure: Failure) -> str:
+        exc = failure.value
+        if isinstance(exc, HttpError):
+            return f"HTTP {exc.response.status}"
+        return f"{type(exc).__name__}: {exc}".strip(": ")
+
+    def home_failed(self, failure: Failure):
+        portal = self._portal(failure)
+        ledger = self.ledger[portal.code]
+        exc = failure.value
+        if isinstance(exc, Blocked):
+            ledger.home, ledger.home_error = "blocked", str(exc)
+        elif isinstance(exc, IgnoreRequest) and "robots.txt" in str(exc):
+            ledger.home, ledger.home_error = "disallowed", "robots.txt forbids the home page"
+        elif isinstance(exc, HostNotAllowed):
+            ledger.home, ledger.home_error = "failed", str(exc)
+        else:
+            ledger.home, ledger.home_error = "failed", self._why(failure)
+
+    def page_failed(self, failure: Failure):
+        portal = self._portal(failure)
+        ledger = self.ledger[portal.code]
+        kind = failure.request.meta.get("kind")
+        if isinstance(failure.value, Blocked):
+            ledger.blocked.append(str(failure.value))
+        elif isinstance(failure.value, IgnoreRequest) and "robots.txt" in str(failure.value):
+            ledger.lose(f"robots.txt forbids {failure.request.url}")
+        elif kind in ("column", "list", "api", "article"):
+            if (
+                isinstance(failure.value, HttpError)
+                and failure.value.response.status == 404
+                and kind == "api"
+            ):
+                return  # past the last page of an API that answers 404 there
+            ledger.lose(f"{kind} {failure.request.url}: {self._why(failure)}")
+        if kind == "script":
+            list_url = failure.request.meta.get("list_url", "")
+            if (wait := self.script_wait.get(list_url)) is not None:
+                wait["pending"] -= 1
+
+    def document_failed(self, failure: Failure):
+        portal = self._portal(failure)
+        why = self._why(failure)
+        if isinstance(failure.value, Blocked):
+            self.ledger[portal.code].blocked.append(str(failure.value))
+        else:
+            self.ledger[portal.code].lose(f"document {failure.request.url}: {why}")
+        yield FetchFailure(
+            portal.code, failure.request.url, now(), None, why, failure.request.meta.get("page_url")
+        )
