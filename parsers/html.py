@@ -80,26 +80,35 @@ def sniff_charset(data: bytes) -> str | None:
     return m.group(1).decode("ascii").lower() if m else None
 
 
+def _gb(name: str) -> str:
+    return "gb18030" if name.lower() in ("gbk", "gb2312", "gb_2312-80", "x-gbk", "cp936") else name
+
+
+def detect_encoding(data: bytes, declared: str | None = None) -> str | None:
+    """The encoding that really decodes ``data``: BOM, then the declared or ``<meta>`` charset,
+    then UTF-8, then GB18030 (a superset of GBK/GB2312) — the first that decodes cleanly."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8"
+    candidates = [_gb(c) for c in (declared, sniff_charset(data)) if c]
+    for enc in [*candidates, "utf-8", "gb18030"]:
+        try:
+            data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        return enc
+    return None
+
+
 def decode_html(data: bytes, declared: str | None = None) -> tuple[str, list[str]]:
     """Decode with BOM / declared / meta charset, falling back to GB18030 when the declaration
     lies (a GBK page declared UTF-8 is common on county portals)."""
-    warnings: list[str] = []
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), warnings
-    candidates = [c for c in (declared, sniff_charset(data)) if c]
-    candidates = [
-        ("gb18030" if c in ("gbk", "gb2312", "gb_2312-80", "x-gbk") else c) for c in candidates
-    ]
-    for enc in [*candidates, "utf-8", "gb18030"]:
-        try:
-            text = data.decode(enc)
-        except (UnicodeDecodeError, LookupError):
-            continue
-        if candidates and enc != candidates[0]:
-            warnings.append(f"page declared {candidates[0]} but is {enc}")
-        return text, warnings
-    warnings.append("page encoding could not be determined; decoded as UTF-8 with replacements")
-    return data.decode("utf-8", errors="replace"), warnings
+    enc = detect_encoding(data, declared)
+    if enc is None:
+        warning = "page encoding could not be determined; decoded as UTF-8 with replacements"
+        return data.decode("utf-8", errors="replace"), [warning]
+    said = next((_gb(c) for c in (declared, sniff_charset(data)) if c), None)
+    warnings = [f"page declared {said} but is {enc}"] if said and said != enc else []
+    return data.decode(enc).lstrip("\ufeff"), warnings
 
 
 def _text_of(el) -> str:

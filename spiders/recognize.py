@@ -7,9 +7,12 @@ from the URL folder (a ``2019/`` folder holding a 2025 report is real).
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 _CN_YEAR = "〇零一二三四五六七八九"
 _TITLE = re.compile(
@@ -94,30 +97,48 @@ def classify_title(title: str) -> Candidate:
     return Candidate(True, year, agency or None, "")
 
 
-def place_of(agency: str | None, county: str, prefecture: str, province: str) -> str:
-    """Does an agency belong to this county ("own"), a higher level ("parent"), or unknown?
+_COUNTIES = Path(__file__).resolve().parent.parent / "crawler" / "data" / "counties.csv"
 
-    A county column also lists city and province reports (portals.md §2.2); those belong to
-    other portals' archives, not this county's.
+
+@cache
+def _places() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Every county-level name, prefecture name and province name of China."""
+    counties, prefectures, provinces = set(), set(), set()
+    with open(_COUNTIES, encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            counties.add(row["name"])
+            if row["prefecture"] not in ("省直辖", row["province"]):
+                prefectures.add(row["prefecture"])
+            provinces.add(row["province"])
+    return frozenset(counties), frozenset(prefectures), frozenset(provinces)
+
+
+def place_of(agency: str | None, county: str, prefecture: str, province: str) -> str:
+    """Does an agency belong to this county ("own"), a higher level ("parent"), another
+    county ("other"), or can we not tell (then "own": departments and townships rarely name
+    their county)?
+
+    A county column also lists city and province reports (portals.md §2.2), and sometimes a
+    neighbour's; those belong to other portals' archives, not this county's.
     """
     if not agency:
         return "own"
     a = agency
-    if county and (county in a or county.rstrip("县区市旗") in a[: len(county)]):
+    if county and county in a:
         return "own"
-    short_pref = re.sub(r"(市|地区|自治州|盟)$", "", prefecture or "")
-    short_prov = re.sub(r"(省|市|自治区|壮族自治区|回族自治区|维吾尔自治区)$", "", province or "")
-    for higher in (prefecture, short_pref, province, short_prov):
-        if higher and len(higher) >= 2 and a.startswith(higher):
-            return "parent"
+    counties, prefectures, provinces = _places()
+    if any(a.startswith(c) for c in counties if len(c) >= 2 and c != county):
+        return "other"
+    higher = {prefecture, province} | prefectures | provinces
+    short = {
+        re.sub(r"(省|市|地区|自治州|盟|自治区|壮族自治区|回族自治区|维吾尔自治区)$", "", h)
+        for h in higher
+        if h
+    }
+    if any(h and len(h) >= 2 and a.startswith(h) for h in higher | short):
+        return "parent"
     if re.match(r"^.{2,6}(省|市|自治区|自治州|地区|盟)(人民政府)?(办公厅|办公室)?$", a):
         return "parent"
-    if (
-        re.match(r"^.{2,6}(县|区|旗|市)(人民政府)?$", a)
-        and county
-        and a.rstrip("人民政府") != county
-    ):
-        return "other"  # a sibling county
     return "own"
 
 
