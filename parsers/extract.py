@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from .document import Block, Document
+from .document import Block, Document, Table
 from .sniff import sniff
 
 MAX_PDF_PAGES = 200
@@ -32,9 +32,13 @@ def _ocr_pdf(data: bytes, doc: Document, deadline: float | None) -> None:
         pages = pages[:MAX_OCR_PAGES]
     blocks, warnings = ocr.ocr_pdf_pages(data, pages, deadline=deadline)
     doc.warnings.extend(warnings)
+    # A page flagged for a picture of a table still has its text layer: take only the tables
+    # OCR finds there, or its paragraphs would appear twice.
+    text_pages = {b.page for b in doc.blocks if b.page is not None}
+    blocks = [b for b in blocks if b.page not in text_pages or isinstance(b, Table)]
     if not blocks:
         return
-    had_text = any(getattr(b, "text", None) or getattr(b, "rows", None) for b in doc.blocks)
+    had_text = bool(text_pages) or any(getattr(b, "text", None) for b in doc.blocks)
     doc.blocks = _merge_by_page(doc.blocks, blocks)
     doc.extraction = "mixed" if had_text else "ocr"
 
