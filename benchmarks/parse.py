@@ -1,0 +1,96 @@
+"""Parse speed and memory, per document format (targets in the parsing issue).
+
+    .venv/bin/python benchmarks/parse.py [--repeat 5] [--no-process]
+
+For each format of the committed sample reports (tests/fixtures/reports) it prints the median
+seconds per report and per page parsed in this process, the median wall time of a fresh
+``nianbao parse`` process (what a user waits for), and the peak memory of those processes.
+Targets: a ~10-page text PDF ≤ 0.5 s in process and ≤ 1.5 s as a fresh process; an OCR page
+≤ 2 s; peak memory ≤ 500 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORTS = ROOT / "tests" / "fixtures" / "reports"
+NIANBAO = ROOT / ".venv" / "bin" / "nianbao"
+
+
+def pages_of(report: dict) -> int:
+    return report["source"].get("pages") or 1
+
+
+def in_process(path: Path, repeat: int) -> tuple[float, int]:
+    from parsers import parse_file
+
+    parse_file(path, isolate=False)  # warm: imports, OCR models
+    times = []
+    report = {}
+    for _ in range(repeat):
+        started = time.perf_counter()
+        report = parse_file(path, isolate=False)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), pages_of(report)
+
+
+def fresh_process(path: Path, repeat: int) -> tuple[float, float]:
+    """Median wall time and the peak RSS (MB) of ``nianbao parse`` processes."""
+    times, peaks = [], []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        proc = subprocess.run([str(NIANBAO), "parse", str(path)], capture_output=True, check=True)
+        times.append(time.perf_counter() - started)
+        json.loads(proc.stdout)
+        peaks.append(max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024)
+    return statistics.median(times), max(peaks)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--no-process", action="store_true", help="skip the fresh-process timings")
+    args = ap.parse_args()
+    manifest = json.loads((REPORTS / "manifest.json").read_text(encoding="utf-8"))
+    entries = manifest["files"] if isinstance(manifest, dict) else manifest
+    by_format: dict[str, list[Path]] = {}
+    for e in entries:
+        by_format.setdefault(e["format"], []).append(REPORTS / e["file"])
+
+    print(
+        f"{'format':9s} {'docs':>4s} {'pages':>5s} {'s/report':>9s} {'s/page':>7s} "
+        f"{'process s':>9s} {'peak MB':>8s}"
+    )
+    for fmt, paths in sorted(by_format.items()):
+        per_doc, per_page, pages_total, proc_times, peaks = [], [], 0, [], []
+        for path in paths:
+            seconds, pages = in_process(path, args.repeat)
+            per_doc.append(seconds)
+            per_page.append(seconds / pages)
+            pages_total += pages
+            if not args.no_process:
+                wall, peak = fresh_process(path, max(1, args.repeat // 2))
+                proc_times.append(wall)
+                peaks.append(peak)
+        print(
+            f"{fmt:9s} {len(paths):4d} {pages_total:5d} {statistics.median(per_doc):9.3f} "
+            f"{statistics.median(per_page):7.3f} "
+            + (f"{statistics.median(proc_times):9.2f} {max(peaks):8.0f}" if proc_times else "")
+        )
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak memory of this process (in-process parses, OCR models loaded): {rss:.0f} MB")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+
+
+if __name__ == "__main__":
+    main()
