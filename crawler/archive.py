@@ -31,7 +31,7 @@ from sqlite_utils import Migrations
 
 from parsers import schema
 
-from .agencies import agency_key, agency_type
+from .agencies import agency_key, agency_type, canonical_agency
 from .search import index_text
 from .store import DocumentStore, files_dir_for
 
@@ -296,6 +296,131 @@ def _create_views(db: sqlite_utils.Database) -> None:
     )
 
 
+# Late: published after the deadline. A NULL date or year makes the comparison NULL (not late),
+# so this one term says what m001's three did; being one term lets SQLite match it to the partial
+# index reports_late instead of range-scanning reports_year for "year IS NOT NULL".
+_LATE = """substr({a}published, 1, 10) > CASE WHEN {a}agency_type IN ('department', 'office')
+    THEN ({a}year + 1) || '-01-31' ELSE ({a}year + 1) || '-03-31' END"""
+_DENIED = [f"{r}_total" for r in schema.T3_GROUPS["denied"][1]]
+_T3_OUTCOMES = [
+    f"{r}_total"
+    for r in T3_ROWS
+    if r not in ("new_received", "carried_over", "total_processed", "carried_forward")
+]
+
+
+@migrations()
+def m002_publishing(db: sqlite_utils.Database) -> None:
+    """Indexes for the published pages (docs/publishing.md, "Speed"), measured at national scale
+    with benchmarks/archive.py: each lets a page read a small index instead of the reports table,
+    whose rows carry the whole report text.
+    """
+    t4 = [f"{r}_{c}" for r in schema.T4.row_keys for c in ("total", "corrected")]
+    db.executescript(
+        f"""
+        -- missing_years / stopped_publishing / county_applications: one year's reports, and
+        -- "is there a report for this agency that year?", without reading report rows
+        CREATE INDEX reports_agency_year ON reports(year, portal_code, agency, province,
+            prefecture, county, agency_type);
+        -- /-/places: reports, counties and failing reports per province, prefecture, county
+        CREATE INDEX reports_place ON reports(province, prefecture, county, portal_code, year,
+            checks_failed);
+        CREATE INDEX reports_extraction ON reports(extraction);
+        -- failing_reports: the failing reports and what its facets group by
+        CREATE INDEX reports_failing ON reports(checks_failed, province, prefecture, county,
+            year, agency_type);
+        -- late_reports: only the late reports, with what the view and /-/places group by
+        CREATE INDEX reports_late ON reports(province, prefecture, county, portal_code, year,
+            agency_type, published) WHERE {_LATE.format(a="")};
+        -- /-/charts and /-/places: sums of table 三 and 四 by year without reading whole rows
+        CREATE INDEX applications_outcomes ON applications(year, portal_code,
+            new_received_total, carried_over_total, {", ".join(_T3_OUTCOMES)},
+            total_processed_total, carried_forward_total);
+        CREATE INDEX review_litigation_totals ON review_litigation(year, portal_code,
+            {", ".join(t4)});
+        -- The finding views name their index (INDEXED BY): without statistics SQLite would
+        -- otherwise answer "facet by year" through reports_year, reading every report's row.
+        DROP VIEW failing_reports;
+        CREATE VIEW failing_reports AS
+        SELECT r.id AS report_id, r.province, r.prefecture, r.county, r.agency, r.year,
+               r.title, r.checks_failed,
+               (SELECT group_concat(c.rule || ' ' || c.scope || ': ' ||
+                       coalesce(c."left", '?') || ' ≠ ' || coalesce(c."right", '?'), '; ')
+                FROM checks c WHERE c.report_id = r.id AND c.status = 'FAIL'
+                AND c.severity = 'error') AS failures,
+               r.document_url, r.page_url
+        FROM reports r INDEXED BY reports_failing WHERE r.checks_failed > 0;
+
+        -- late_reports gains portal_code (last, so existing column positions hold) and states
+        -- its condition exactly as the partial index does.
+        DROP VIEW late_reports;
+        CREATE VIEW late_reports AS
+        SELECT r.id AS report_id, r.province, r.prefecture, r.county, r.agency, r.agency_type,
+               r.year, r.title, r.published,
+               CASE WHEN r.agency_type IN ('department', 'office')
+                    THEN (r.year + 1) || '-01-31' ELSE (r.year + 1) || '-03-31' END AS deadline,
+               CAST(julianday(substr(r.published, 1, 10)) - julianday(
+                    CASE WHEN r.agency_type IN ('department', 'office')
+                         THEN (r.year + 1) || '-01-31' ELSE (r.year + 1) || '-03-31' END)
+                    AS INTEGER) AS days_late,
+               r.page_url, r.portal_code
+        FROM reports r INDEXED BY reports_late
+        WHERE {_LATE.format(a="r.")};
+
+        -- missing_years reads only the index reports_agency_year (`+` keeps SQLite from
+        -- range-scanning reports_year and reading every report row instead).
+        DROP VIEW missing_years;
+        CREATE VIEW missing_years AS
+        SELECT prev.portal_code, prev.province, prev.county, prev.agency,
+               prev.year + 1 AS missing_year, prev.year AS last_published_year
+        FROM reports prev INDEXED BY reports_agency_year
+        WHERE +prev.year IS NOT NULL AND prev.agency IS NOT NULL
+          AND +prev.year < (SELECT max(year) FROM reports)
+          AND NOT EXISTS (SELECT 1 FROM reports nxt
+                          WHERE nxt.year = prev.year + 1 AND nxt.portal_code IS prev.portal_code
+                            AND nxt.agency = prev.agency);
+
+        -- county_applications: the same columns, summed from three index-only aggregates
+        -- (reports, applications, review_litigation by year and portal) instead of joining
+        -- every report row to its wide rows; names come from the registry (the reports carry
+        -- copies of them).
+        DROP VIEW county_applications;
+        CREATE VIEW county_applications AS
+        WITH r AS (
+            SELECT year, portal_code, count(*) AS reports FROM reports
+            WHERE portal_code IS NOT NULL GROUP BY year, portal_code
+        ), a AS (
+            SELECT year, portal_code, sum(new_received_total) AS new_received,
+                   sum(total_processed_total) AS processed, {_sum(_DENIED)} AS denied
+            FROM applications GROUP BY year, portal_code
+        ), t AS (
+            SELECT year, portal_code, sum(review_total) AS reviews,
+                   sum(review_corrected) AS reviews_corrected,
+                   {_sum(["litigation_direct_total", "litigation_after_review_total"])} AS lawsuits,
+                   {_sum(["litigation_direct_corrected", "litigation_after_review_corrected"])}
+                       AS lawsuits_corrected
+            FROM review_litigation GROUP BY year, portal_code
+        )
+        SELECT r.portal_code, p.province, p.prefecture, p.name AS county, r.year, r.reports,
+               a.new_received, a.processed, a.denied,
+               round(1.0 * a.denied / nullif(a.processed, 0), 4) AS denial_rate,
+               t.reviews, t.reviews_corrected,
+               round(1.0 * t.reviews_corrected / nullif(t.reviews, 0), 4)
+                   AS review_correction_rate,
+               t.lawsuits, t.lawsuits_corrected
+        FROM r
+        LEFT JOIN portals p ON p.code = r.portal_code
+        LEFT JOIN a ON a.year = r.year AND a.portal_code = r.portal_code
+        LEFT JOIN t ON t.year = r.year AND t.portal_code = r.portal_code;
+        """
+    )
+
+
+def _sum(columns: list[str]) -> str:
+    """sum(coalesce(a, 0) + coalesce(b, 0) …): a blank cell adds nothing."""
+    return "sum(" + " + ".join(f"coalesce({c}, 0)" for c in columns) + ")"
+
+
 def report_key(portal_code: str | None, agency: str | None, year: int | None, digest: str) -> str:
     key = agency_key(agency)
     if key and year:
@@ -453,10 +578,10 @@ class Archive:
         """
         digest = sha or parsed["source"]["sha256"]
         listed = {"listed_title": title, "listed_agency": agency, "listed_year": year}
-        agency = agency or parsed.get("agency")
-        year = year or parsed.get("year")
         portal = self.db["portals"].get(portal_code) if portal_code else None
         county = portal["name"] if portal else None
+        agency = canonical_agency(agency or parsed.get("agency"), county)
+        year = year or parsed.get("year")
         key = report_key(portal_code, agency, year, digest)
         stamp = now()
         with self.db.atomic():

@@ -4,9 +4,10 @@ In request order: ``AllowedHostsMiddleware`` (fail closed outside the allowed ho
 the demo can never reach a real site), ``BackoffRetryMiddleware`` (bounded retries with
 exponential backoff and Retry-After), ``ConditionalRequestMiddleware`` (If-None-Match /
 If-Modified-Since for documents we hold; a 304 is answered from the document store),
-``ChallengeMiddleware`` (anti-bot challenges and WAF pages are detected and reported, and passed
-to a real browser once at most — never fought), ``JsRedirectMiddleware`` (tiny
-``location.replace`` shells), ``EncodingRepairMiddleware`` (a GBK page declared UTF-8).
+``ChallengeMiddleware`` (anti-bot challenges and WAF pages are detected and reported as
+``blocked`` — not fought; an operator may allow one try in a real browser),
+``JsRedirectMiddleware`` (tiny ``location.replace`` shells), ``CookieGateMiddleware`` (a 302 to
+the same URL that sets a cookie), ``EncodingRepairMiddleware`` (a GBK page declared UTF-8).
 """
 
 from __future__ import annotations
@@ -237,13 +238,15 @@ def challenge_reason(response: Response) -> str | None:
         return f"HTTP {response.status} challenge"
     if response.status == 200 and isinstance(response, TextResponse):
         for pattern, why in _CHALLENGE_MARKERS:
-            if pattern.search(body):
-                # A real page mentioning 安全验证 in a sentence is long; a block page is not.
-                text = re.sub(
-                    rb"<[^>]+>|\s+", b"", re.sub(rb"<script.*?</script>", b"", body, flags=re.S)
-                )
-                if len(text) < 3000:
-                    return why
+            if not pattern.search(body):
+                continue
+            # A real page may mention 安全验证 in passing; a block page says it in its title
+            # or heading and links almost nowhere.
+            heading = b" ".join(
+                re.findall(rb"<(?:title|h1|h2)[^>]*>(.*?)</(?:title|h1|h2)>", body, re.S)
+            )
+            if pattern.search(heading) or len(re.findall(rb"<a\s[^>]*href", body, re.I)) < 5:
+                return why
     return None
 
 
@@ -312,6 +315,27 @@ class JsRedirectMiddleware:
         redirected = request.replace(url=target)
         redirected.meta["js_redirects"] = request.meta.get("js_redirects", 0) + 1
         return redirected
+
+
+class CookieGateMiddleware:
+    """A 302 back to the same URL that sets a cookie (portals.md §4.2): ask again, once.
+
+    Scrapy's redirect would be dropped as a duplicate request; by the time this middleware sees
+    the response, CookiesMiddleware has stored the cookie, so the second request passes.
+    """
+
+    def process_response(self, request: Request, response: Response):
+        if response.status not in (301, 302, 303, 307, 308):
+            return response
+        location = response.headers.get(b"Location")
+        if not location or request.meta.get("cookie_gate"):
+            return response
+        target = urljoin(request.url, location.decode("latin-1"))
+        if target != request.url or b"Set-Cookie" not in response.headers:
+            return response
+        again = request.replace(dont_filter=True)
+        again.meta["cookie_gate"] = True
+        return again
 
 
 class EncodingRepairMiddleware:

@@ -27,7 +27,9 @@ NIANBAO_NAV_DEPTH = 4  # link hops from the home page while looking for the å¹´æ
 NIANBAO_OCR = True  # OCR scanned reports while archiving them
 NIANBAO_PARSE_TIMEOUT = 180  # seconds per document
 NIANBAO_BROWSER = True  # render JS-only list pages with Chromium when needed
-NIANBAO_CHALLENGE_RETRIES = 1  # re-tries of an anti-bot challenge before reporting `blocked`
+# Anti-bot challenges are reported as `blocked`, not fought. An operator may allow this many
+# tries of a challenged page in a real browser (which runs the challenge's script).
+NIANBAO_CHALLENGE_RETRIES = 0
 # Only these hosts may be contacted (fnmatch patterns); empty = anything the registry leads to.
 # Tests and the demo set it to "*.test" so that nothing can leak to a real site.
 NIANBAO_ALLOWED_HOSTS = ""
@@ -66,6 +68,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.JsRedirectMiddleware": 581,
     "crawler.middlewares.ChallengeMiddleware": 583,
     "crawler.middlewares.EncodingRepairMiddleware": 585,
+    "crawler.middlewares.CookieGateMiddleware": 610,
 }
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 EXTENSIONS = {

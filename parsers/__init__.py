@@ -19,7 +19,7 @@ import time
 PARSER_VERSION = "0.1.0"
 
 DEFAULT_TIMEOUT = 180.0  # seconds per document, OCR included
-DEFAULT_MEMORY_MB = 2048  # address-space limit of the isolated parser process
+DEFAULT_MEMORY_MB = 2048  # address space a parse may add to what the parser process had
 
 
 def _parse(data: bytes, filename: str, source: dict, deadline_s: float, ocr: bool) -> dict:

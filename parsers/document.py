@@ -43,6 +43,10 @@ class Table:
     kind: str = "grid"  # grid | cells | tokens
     coords: str = ""  # identifies the coordinate system; fragments sharing it share columns
     page: int | None = None
+    # Positional: cells are text fragments placed on the page (no ruling lines: a borderless
+    # PDF table, an OFD page). A blank cell is simply absent and extents are estimates, so
+    # value columns are found by clustering where the values stand.
+    positional: bool = False
 
 
 @dataclass

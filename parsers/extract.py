@@ -87,6 +87,10 @@ def _extract(
 
         remaining = None if deadline is None else max(5.0, deadline - time.monotonic())
         return extract_office(data, kind, media_type, timeout=min(90.0, remaining or 90.0))
+    if kind == "ofd":
+        from .ofd import extract_ofd
+
+        return extract_ofd(data)
     if kind == "html":
         from .html import extract_html
 
@@ -110,7 +114,6 @@ def _extract(
             warnings=warnings or ([] if blocks else ["no text recognised in the image"]),
         )
     what = {
-        "ofd": "an OFD document (not supported yet)",
         "xlsx": "a spreadsheet, not a report document",
         "zip": "a zip archive that is not a Word document",
     }.get(kind, "not a document format nianbao reads")

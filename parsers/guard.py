@@ -18,6 +18,15 @@ from collections.abc import Callable
 from typing import Any
 
 
+def _address_space() -> int:
+    """This process's virtual memory size in bytes (Linux)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
+
+
 class Aborted(Exception):
     """The child died, ran out of time or memory; the message says which."""
 
@@ -25,6 +34,7 @@ class Aborted(Exception):
 def run_isolated(
     fn: Callable[..., Any], *args: Any, timeout: float, memory_mb: int | None = None
 ) -> Any:
+    """Run ``fn(*args)`` in a forked child; ``memory_mb`` is the memory it may add."""
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # child
@@ -32,7 +42,9 @@ def run_isolated(
         status = 0
         try:
             if memory_mb:
-                limit = memory_mb * 1024 * 1024
+                # Headroom above what the child inherited: RLIMIT_AS counts the whole address
+                # space, and a fork starts with its parent's (a crawl may already map GBs).
+                limit = _address_space() + memory_mb * 1024 * 1024
                 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
             payload = json.dumps({"ok": fn(*args)}, ensure_ascii=False).encode()
         except MemoryError:

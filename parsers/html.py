@@ -161,6 +161,24 @@ def _table_from(el) -> Table:
     return Table(rows, kind="grid", coords=f"html:{width:g}")
 
 
+def _embedded_article(scripts: list[str]):
+    """The article a single-page app keeps in its config (Guangdong gkmlpt puts the whole
+    report as escaped HTML in ``window._CONFIG.DETAIL.content``); None if there is none."""
+    from lxml import html
+
+    from .jsobject import find_object, parse_object
+
+    for script in scripts:
+        if "DETAIL" not in script or "content" not in script:
+            continue
+        literal = find_object(script, "DETAIL")
+        detail = parse_object(literal) if literal else None
+        content = (detail or {}).get("content")
+        if isinstance(content, str) and _marker_count(content) >= 2:
+            return html.document_fromstring(f"<html><body>{content}</body></html>")
+    return None
+
+
 def _is_chrome(el) -> bool:
     attrs = " ".join(filter(None, (el.get("class"), el.get("id"))))
     return el.tag in ("nav", "header", "footer", "aside") or bool(attrs and _CHROME.search(attrs))
@@ -206,8 +224,13 @@ def extract_html(data: bytes, *, declared_encoding: str | None = None) -> Docume
     if title is not None and title.text:
         doc.meta.setdefault("page_title", title.text.strip())
 
+    scripts = root.xpath("//script[not(@src)]/text()")
     for bad in root.xpath("//script|//style|//noscript|//template"):
         bad.drop_tree()
+    if _marker_count(root.text_content()) < 2:
+        embedded = _embedded_article(scripts)
+        if embedded is not None:
+            root = embedded
     body = root.find("body") if root.find("body") is not None else root
     content = _content_root(body)
     if content is not body or _marker_count(body.text_content()) == 0:

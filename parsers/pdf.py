@@ -811,7 +811,8 @@ def _line_table(lines: list[_Line], number: int, coords: str) -> Table:
         ]
         for ln in lines
     ]
-    return Table(rows, kind="grid", coords=coords, page=number)
+    # Borderless: cells are word runs where the text stands (see Table.positional).
+    return Table(rows, kind="grid", coords=coords, page=number, positional=True)
 
 
 # --- paragraphs ------------------------------------------------------------------------------

@@ -138,6 +138,14 @@ class ColumnMap:
         return best
 
 
+class _Clustered(ColumnMap):
+    """Columns found by clustering value positions (positional tables): a value belongs to
+    the column whose span holds its centre (its printed width is only an estimate)."""
+
+    def key_at(self, cell: Cell) -> str | None:
+        return next((k for k, (x0, x1) in self.spans.items() if x0 <= cell.xc < x1), None)
+
+
 def _grid_columns(
     rows: list[list[Cell]], n: int, tolerance: float
 ) -> list[tuple[float, float]] | None:
@@ -151,6 +159,33 @@ def _grid_columns(
         return None
     tail = merged[-(n + 1) :]
     return list(itertools.pairwise(tail))
+
+
+def _value_columns(rows: list[list[Cell]], n: int) -> list[tuple[float, float]] | None:
+    """The rightmost ``n`` value columns of a positional table, found by clustering the
+    x-centres of printed values (blank cells are absent there, so edges say nothing)."""
+    xs = sorted(c.xc for row in rows for c in row if squash(c.text) and _is_value_text(c.text))
+    pitches = []
+    for row in rows:
+        cs = sorted(c.xc for c in row if squash(c.text) and _is_value_text(c.text))
+        pitches += [b - a for a, b in itertools.pairwise(cs) if b - a > 0]
+    if len(xs) < n or not pitches:
+        return None
+    pitch = sorted(pitches)[len(pitches) // 2]
+    clusters: list[list[float]] = [[xs[0]]]
+    for x in xs[1:]:
+        if x - clusters[-1][-1] > 0.4 * pitch:
+            clusters.append([x])
+        else:
+            clusters[-1].append(x)
+    centres = [sorted(c)[len(c) // 2] for c in clusters]
+    if len(centres) < n:
+        return None
+    centres = centres[-n:]
+    bounds = [centres[0] - pitch / 2]
+    bounds += [(a + b) / 2 for a, b in itertools.pairwise(centres)]
+    bounds.append(centres[-1] + pitch / 2)
+    return list(itertools.pairwise(bounds))
 
 
 # --- cells ---------------------------------------------------------------------------------
@@ -236,8 +271,11 @@ def _split_label(
     """Label cells and value cells of one row."""
     if cmap is not None and kind == "grid":
         left = cmap.left
-        labels = [c for c in row if c.xc < left]
-        values = [c for c in row if c.xc >= left]
+        # Positional cells' widths are estimates (a long label may seem to reach into the
+        # values): there, where a cell starts decides.
+        pos = (lambda c: c.x0) if isinstance(cmap, _Clustered) else (lambda c: c.xc)
+        labels = [c for c in row if pos(c) < left]
+        values = [c for c in row if pos(c) >= left]
         return labels, values
     # Without geometry: the label is everything up to the last cell that is not a value.
     last_label = -1
@@ -284,10 +322,19 @@ def _logical_rows(
                     key = headers.get(normalize(c.text))
                     if key and key not in found:
                         found[key] = (c.x0, c.x1)
-                if kind == "grid" and len(found) >= n_values - 1:
+                if kind == "grid" and len(found) >= n_values - 1 and not frag.table.positional:
                     maps[frag.table.coords] = ColumnMap(frag.table.coords, dict(found))
                 continue
             cmap = maps.get(frag.table.coords) if kind == "grid" else None
+            if kind == "grid" and frag.table.positional and not isinstance(cmap, _Clustered):
+                same = [r for f in fragments if f.table.coords == frag.table.coords for r in f.rows]
+                spans = _value_columns(same, n_values)
+                cmap = (
+                    _Clustered(frag.table.coords, dict(zip(keys, spans, strict=True)))
+                    if spans
+                    else None
+                )
+                maps[frag.table.coords] = cmap
             if kind == "grid" and cmap is None:
                 spans = _grid_columns(frag.rows, n_values, _tolerance(frag.table.coords))
                 if spans is not None:
@@ -409,7 +456,18 @@ def _merge_fragments(rows: list[LogicalRow], keys: tuple[str, ...]) -> list[Logi
             prev.label += row.label
             prev.raw_label = f"{prev.raw_label} {row.raw_label}".strip()
             continue
-        if out and fragment and row.has_values and not out[-1].has_values:
+        # A wrapped label's later line carrying the values ("2.申请人逾期未按收费通知" /
+        # "要求缴纳费用… 0 0 0"): it continues the numbered line above, even when it also
+        # contains a fingerprint word.
+        continues = (
+            row.label
+            and row.has_values
+            and out
+            and not out[-1].has_values
+            and starts_with_ordinal(out[-1].label)
+            and not starts_with_ordinal(row.label)
+        )
+        if out and (fragment or continues) and row.has_values and not out[-1].has_values:
             prev = out[-1]
             out[-1] = LogicalRow(
                 prev.label + row.label,
@@ -419,6 +477,14 @@ def _merge_fragments(rows: list[LogicalRow], keys: tuple[str, ...]) -> list[Logi
                 row.kind,
                 prev.page,
                 True,
+            )
+            continue
+        if not row.label and row.has_values and out and not out[-1].has_values:
+            # Values centred between the two lines of a wrapped label (borderless tables):
+            # they belong to the label above.
+            prev = out[-1]
+            out[-1] = LogicalRow(
+                prev.label, prev.raw_label, row.values, row.ordered, row.kind, prev.page, True
             )
             continue
         if not row.label and not row.has_values:
@@ -498,9 +564,12 @@ def parse_t4(fragments: list[Fragment]) -> TableResult:
     data: list[Cell] | None = None
     kind = fragments[0].table.kind
     page = fragments[0].table.page
+    head_rows: list[list[Cell]] = []
     for frag in fragments:
         for row in frag.rows:
             texts = [normalize(c.text) for c in row]
+            if data is None and not any(_is_value_text(c.text) and squash(c.text) for c in row):
+                head_rows.append(row)
             if any(t in _T4_HEADER_WORDS for t in texts):
                 header_cells.extend(
                     c for c, t in zip(row, texts, strict=True) if t in _T4_HEADER_WORDS
@@ -512,7 +581,8 @@ def parse_t4(fragments: list[Fragment]) -> TableResult:
                 and sum(1 for c in value_cells if squash(c.text)) >= 1
                 and len(value_cells) >= 0.7 * len(row)
             ):
-                data, kind = row, frag.table.kind
+                data = row
+                kind = "tokens" if frag.table.positional else frag.table.kind
                 page = next((c.page for c in row if c.page is not None), frag.table.page)
     if data is None:
         return TableResult("unparsed", warnings=["table 四 found but no row of values"])
@@ -522,7 +592,22 @@ def parse_t4(fragments: list[Fragment]) -> TableResult:
     # Header leaves: under 行政复议 they span two header rows, under 行政诉讼 one; either way
     # the 15 leaves sorted by x are the 15 value columns.
     leaves = sorted({(round(c.x0, 1), round(c.x1, 1)) for c in header_cells})
-    if kind == "grid" and len(leaves) == 15:
+    positional = any(f.table.positional for f in fragments)
+    if positional:
+        leaves = _stacked_leaves(head_rows)
+    if positional and len(leaves) == 15:
+        # Blank cells are absent: put each printed value under the nearest header leaf.
+        centres = [(a + b) / 2 for a, b in leaves]
+        assigned = {}
+        for c in data:
+            if not squash(c.text):
+                continue
+            i = min(range(15), key=lambda k: abs(centres[k] - c.xc))
+            if keys[i] in assigned:
+                assigned = None  # two values under one heading: do not guess
+                break
+            assigned[keys[i]] = c
+    elif kind == "grid" and len(leaves) == 15:
         cmap = ColumnMap(
             "t4", {f"{r}.{c}": span for (r, c), span in zip(keys, leaves, strict=True)}
         )
@@ -559,6 +644,34 @@ def parse_t4(fragments: list[Fragment]) -> TableResult:
             CellOut("t4_review_litigation", r, c, cell.text, cell.page or page, bbox=cell.bbox)
         )
     return result
+
+
+_T4_GROUP_WORDS = {"行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉"}
+
+
+def _stacked_leaves(head_rows: list[list[Cell]]) -> list[tuple[float, float]]:
+    """Header leaves of a positional table 四, whose words wrap over lines ("结果" / "维持"):
+    fragments standing at the same x are read top to bottom as one label."""
+    groups: list[list[Cell]] = []
+    for row in head_rows:
+        for c in row:
+            if normalize(c.text) in _T4_GROUP_WORDS or not normalize(c.text):
+                continue
+            home = next(
+                (
+                    g
+                    for g in groups
+                    if abs(g[0].xc - c.xc) < 0.6 * min(g[0].x1 - g[0].x0, c.x1 - c.x0)
+                ),
+                None,
+            )
+            (home.append(c) if home else groups.append([c]))
+    leaves = [
+        (min(c.x0 for c in g), max(c.x1 for c in g))
+        for g in groups
+        if normalize("".join(c.text for c in g)) in _T4_HEADER_WORDS
+    ]
+    return sorted(leaves)
 
 
 # --- section 二 ------------------------------------------------------------------------------
@@ -679,7 +792,9 @@ def parse_t2(fragments: list[Fragment]) -> TableResult:
                 if current:
                     columns[current] = pending_header
                 continue
-            labels, values = _split_label(row, None, frag.table.kind)
+            labels, values = _split_label(
+                row, None, "tokens" if frag.table.positional else frag.table.kind
+            )
             label = normalize("".join(c.text for c in labels))
             hit = _t2_row(label)
             if not hit:
@@ -694,7 +809,8 @@ def parse_t2(fragments: list[Fragment]) -> TableResult:
             spec = specs[table_key]
             header_cells = columns.get(table_key) or pending_header
             page = next((c.page for c in row if c.page is not None), frag.table.page)
-            assigned = _t2_assign(spec, row, values, header_cells, frag.table.kind)
+            kind = "tokens" if frag.table.positional else frag.table.kind
+            assigned = _t2_assign(spec, row, values, header_cells, kind)
             if assigned is None:
                 result.partial_rows.append(f"{table_key}/{row_key}")
                 raw = " ".join(squash(c.text) for c in values if squash(c.text))

@@ -41,7 +41,7 @@ UNIT_WORDS = (
     "乡（镇）",
     "乡(镇)",
 )
-YEAR_LINK = re.compile(r"^(?:(?:19|20)\d{2})\s*年?度?$")
+YEAR_LINK = re.compile(r"^(?:19|20)\d{2}\s*年?度?(?:发布|公布|年报|报告)?$|^(往年|历年)(年报|报告)$")
 ATTACHMENT_EXT = re.compile(
     r"\.(pdf|docx?|wps|ofd|xlsx?|rtf|zip|rar|jpe?g|png|tiff?)(?:$|[?#&])", re.I
 )
@@ -120,6 +120,26 @@ def script_links(response) -> list[Link]:
         for href, inner in _SCRIPT_ANCHOR.findall(script):
             text = clean(re.sub(r"<[^>]+>", "", inner))
             out.append(Link(urljoin(response.url, href.replace("\\/", "/")), text))
+    return out
+
+
+_JS_PAIR = re.compile(
+    r"""\{[^{}]*?\b(?:chnlname|name|title|text|label)\s*:\s*['"]([^'"]{2,40})['"][^{}]*?"""
+    r"""\b(?:url|href|link|path)\s*:\s*['"]([^'"]+)['"]"""
+    r"""|\{[^{}]*?\b(?:url|href|link|path)\s*:\s*['"]([^'"]+)['"][^{}]*?"""
+    r"""\b(?:chnlname|name|title|text|label)\s*:\s*['"]([^'"]{2,40})['"]""",
+)
+
+
+def script_nav_links(response) -> list[Link]:
+    """Navigation kept in script data for a template to render (``var chnllist = [{chnlname:
+    '部门信息公开', url: '/zfxxgk/bmzfxxgk/'}, …]``): the links a browser would show."""
+    out = []
+    for script in response.xpath("//script[not(@src)]/text()").getall():
+        for name, url, url2, name2 in _JS_PAIR.findall(script):
+            href, text = (url, name) if url else (url2, name2)
+            if href and not href.startswith(("javascript:", "#")):
+                out.append(Link(urljoin(response.url, href), clean(text)))
     return out
 
 

@@ -28,7 +28,7 @@ from crawler.registry import Portal, load_registry
 from . import links as L
 from .ledger import Ledger
 from .platforms import ADAPTERS, Adapter, Entry, Follow, ListResult, detect
-from .recognize import classify_title, place_of, qualify_agency
+from .recognize import classify_title, place_of
 
 logger = logging.getLogger(__name__)
 
@@ -203,7 +203,7 @@ class PortalSpider(Spider):
                 if req := self._page(portal, follow, self.parse_column):
                     yield req
         direct: list[Entry] = []
-        for link in L.links(response):
+        for link in [*L.links(response), *L.script_nav_links(response)]:
             self._maybe_add_ip_host(link.url, portal)
             if not self._on_site(link.url, portal):
                 continue
@@ -363,7 +363,7 @@ class PortalSpider(Spider):
             new += 1
             hints = {
                 "listed_title": entry.title,
-                "agency": qualify_agency(cand.agency, portal.name),
+                "agency": cand.agency,
                 "year": cand.year,
                 "published": entry.date,
             }
@@ -387,10 +387,19 @@ class PortalSpider(Spider):
             )
             return
         adapter = self._adapter(response, portal)
+        listed = [
+            e for e in adapter.list_page(response).entries if classify_title(e.title).is_report
+        ]
+        markers = L.report_markers(" ".join(response.xpath("//body//text()").getall()))
+        if len({e.url for e in listed}) >= 2 and markers < 3:
+            # A "report" link that leads to a list of reports (往年年报 → an old channel).
+            follow = Follow(response.url, "column", meta={"column": response.url})
+            if req := self._page(portal, follow, self.parse_column):
+                yield req.replace(dont_filter=True)
+            return
         files = dict(response.meta.get("files") or ())
         files.update(dict(adapter.attachments(response)))
         files = {u: n for u, n in files.items() if not classify_title(n).reason.startswith("decoy")}
-        markers = L.report_markers(" ".join(response.xpath("//body//text()").getall()))
         if markers >= 3 or not files:
             # The page is the report (or, with no attachment, the only candidate for one).
             yield self._item(response, portal, hints, page_url=response.url)

@@ -140,14 +140,3 @@ def place_of(agency: str | None, county: str, prefecture: str, province: str) ->
     if re.match(r"^.{2,6}(省|市|自治区|自治州|地区|盟)(人民政府)?(办公厅|办公室)?$", a):
         return "parent"
     return "own"
-
-
-def qualify_agency(agency: str | None, county: str) -> str | None:
-    """Prefix abbreviations with the county: 县政府办 → 青溪县政府办 (portals.md §2.3)."""
-    if not agency:
-        return agency
-    if re.match(r"^(县|区|市|旗)", agency) and county and not agency.startswith(county):
-        return county + agency[1:]
-    if agency in ("本级", "县政府", "区政府", "市政府", "县人民政府", "区人民政府", "市人民政府"):
-        return f"{county}人民政府" if county else agency
-    return agency

@@ -12,7 +12,7 @@ from conftest import REPORTS, expected_cell, manifest, norm, parsed, truth
 
 from parsers import schema
 
-TEXT_FORMATS = ("html", "docx", "pdf", "doc", "wps")
+TEXT_FORMATS = ("html", "docx", "pdf", "doc", "wps", "borderless_pdf", "ofd")
 OCR_FORMATS = ("scan_pdf", "image", "cid_pdf")
 
 

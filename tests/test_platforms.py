@@ -37,7 +37,7 @@ def test_hanweb_records_cdata_and_escaped_and_post_paging():
     escaped = titles["某县统计局2023年政府信息公开工作年度报告"]
     assert (
         escaped.url
-        == "http://www.x.gov.cn.test/col/col1229000001/art/2024/1/20/art_1229000001_88300.html"
+        == "http://www.x.gov.cn.test/art/2024/1/20/art_1229000001_88300.html"  # root-relative (§1.1)
     )
     assert escaped.date == "2024-01-20"
     (follow,) = result.follow

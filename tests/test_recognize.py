@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from spiders.recognize import classify_title, place_of, qualify_agency
+from crawler.agencies import canonical_agency
+from spiders.recognize import classify_title, place_of
 
 
 @pytest.mark.parametrize(
@@ -62,7 +63,22 @@ def test_whose_report(agency, place):
     assert place_of(agency, "昌乐县", "潍坊市", "山东省") == place
 
 
-def test_abbreviated_agencies_get_the_county_name():
-    assert qualify_agency("县政府办", "昌乐县") == "昌乐县政府办"
-    assert qualify_agency("县人民政府", "昌乐县") == "昌乐县人民政府"
-    assert qualify_agency("城关镇人民政府", "昌乐县") == "城关镇人民政府"
+@pytest.mark.parametrize(
+    "printed,county,official",
+    [
+        ("县政府办", "青溪县", "青溪县人民政府办公室"),
+        ("县府办", "封川县", "封川县人民政府办公室"),
+        ("区政府办公室", "渝川区", "渝川区人民政府办公室"),
+        ("横山镇", "青溪县", "青溪县横山镇人民政府"),
+        ("青溪县横山镇", "青溪县", "青溪县横山镇人民政府"),
+        ("城东街道", "青溪县", "青溪县城东街道办事处"),
+        ("青溪县", "青溪县", "青溪县人民政府"),
+        ("区教委", "渝川区", "渝川区教育委员会"),
+        ("县卫健局", "葭川县", "葭川县卫生健康局"),
+        ("区人力社保局", "渝川区", "渝川区人力资源和社会保障局"),
+        ("青溪县人民政府办公室", "青溪县", "青溪县人民政府办公室"),
+        ("市场监督管理局", "某市", "市场监督管理局"),  # 市 here begins 市场, not a place
+    ],
+)
+def test_one_official_name_per_agency(printed, county, official):
+    assert canonical_agency(printed, county) == official

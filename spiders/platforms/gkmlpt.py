@@ -14,10 +14,11 @@ import re
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
+from parsers.jsobject import find_object, parse_object
+
 from .. import links as L
 from .base import Entry, Follow, ListResult
 from .generic import Generic
-from .jsobject import find_object, parse_object
 
 _SID = re.compile(r"SID\s*:\s*['\"]([^'\"]+)['\"]")
 

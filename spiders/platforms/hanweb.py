@@ -34,11 +34,15 @@ CHUNK = 60  # records per dataproxy request
 
 
 def _records(text: str, base: str) -> list[Entry]:
+    # Record hrefs without a leading slash ("art/2024/…") are relative to the site root, not
+    # to the column page: the jpage script prefixes them with "/" (portals.md §1.1).
+    parts = urlsplit(base)
+    root = f"{parts.scheme}://{parts.netloc}/"
     out: list[Entry] = []
     for cdata, escaped in _RECORD.findall(text):
         fragment = cdata or htmllib.unescape(escaped)
         sel = Selector(text=f"<div>{fragment}</div>")
-        for link in L.links(sel, base):
+        for link in L.links(sel, root):
             if len(link.text) >= 4:
                 out.append(Entry(link.url, link.text, link.date, is_file=L.is_attachment(link.url)))
     return out

@@ -1,0 +1,136 @@
+"""``/-/charts``: applications and their outcomes, year by year, for the country or one place.
+
+Sums 表三 over every report of each year (from the wide ``applications`` table; its covering
+index makes this an index-only scan) and 表四 likewise: what was received, how it ended
+(granted, partly granted, denied, unable to provide, not processed, other), what was carried
+forward, and how many administrative reviews and lawsuits were brought and corrected.
+``?province= ?prefecture= ?county= ?code=`` narrow it to one place.
+"""
+
+from __future__ import annotations
+
+from datasette import hookimpl
+from datasette.utils.asgi import Request
+
+from parsers import schema
+
+from .common import archive, arg, html, place_label
+from .svgchart import PALETTE, Series, bar_chart
+
+
+def _sum(columns: list[str]) -> str:
+    return "sum(" + " + ".join(f"coalesce({c}, 0)" for c in columns) + ")"
+
+
+def _total(rows: tuple[str, ...]) -> list[str]:
+    return [f"{r}_total" for r in rows]
+
+
+OUTCOMES = {  # label → expression over the applications table
+    "予以公开 granted": "sum(granted_total)",
+    "部分公开 partly granted": "sum(partially_granted_total)",
+    "不予公开 denied": _sum(_total(schema.T3_GROUPS["denied"][1])),
+    "无法提供 unable to provide": _sum(_total(schema.T3_GROUPS["unable"][1])),
+    "不予处理 not processed": _sum(_total(schema.T3_GROUPS["not_processed"][1])),
+    "其他处理 other": _sum(_total((*schema.T3_GROUPS["other_handling"][1], "other_handling"))),
+}
+FLOWS = {
+    "新收 received": "sum(new_received_total)",
+    "结转下年 carried forward": "sum(carried_forward_total)",
+}
+REVIEWS = {
+    "行政复议 reviews": "sum(review_total)",
+    "复议纠正 reviews corrected": "sum(review_corrected)",
+    "行政诉讼 lawsuits": _sum(["litigation_direct_total", "litigation_after_review_total"]),
+    "诉讼纠正 lawsuits corrected": _sum(
+        ["litigation_direct_corrected", "litigation_after_review_corrected"]
+    ),
+}
+
+
+def portal_filter(request: Request, column: str) -> tuple[str, dict]:
+    """WHERE text restricting ``column`` (a portal code) to the place asked for."""
+    clauses, params = [], {}
+    for key, col in (("province", "province"), ("prefecture", "prefecture"), ("county", "name")):
+        if value := arg(request, key):
+            clauses.append(f"{col} = :{key}")
+            params[key] = value
+    if code := arg(request, "code"):
+        clauses.append("code = :code")
+        params["code"] = code
+    if not clauses:
+        return "", {}
+    return f"{column} IN (SELECT code FROM portals WHERE {' AND '.join(clauses)})", params
+
+
+async def yearly(datasette, request: Request) -> dict:
+    db = archive(datasette)
+    where, params = portal_filter(request, "portal_code")
+    where_sql = f"WHERE {where}" if where else ""
+    exprs = {**FLOWS, **OUTCOMES, "（七）总计 processed": "sum(total_processed_total)"}
+    select = ", ".join(f'{e} AS "{k}"' for k, e in exprs.items())
+    rows = await db.execute(
+        f"SELECT year, count(*) AS reports, {select} FROM applications {where_sql} "
+        "GROUP BY year ORDER BY year",
+        params,
+    )
+    review_select = ", ".join(f'{e} AS "{k}"' for k, e in REVIEWS.items())
+    reviews = await db.execute(
+        f"SELECT year, {review_select} "
+        f"FROM review_litigation {where_sql} GROUP BY year ORDER BY year",
+        params,
+    )
+    return {
+        "applications": [dict(r) for r in rows if r["year"] is not None],
+        "reviews": [dict(r) for r in reviews if r["year"] is not None],
+    }
+
+
+async def charts_page(datasette, request: Request):
+    data = await yearly(datasette, request)
+    apps, reviews = data["applications"], data["reviews"]
+    years = [str(r["year"]) for r in apps]
+    outcome_series = [
+        Series(name, [r[name] for r in apps], PALETTE[i]) for i, name in enumerate(OUTCOMES)
+    ]
+    flow_series = [
+        Series(name, [r[name] for r in apps], color)
+        for name, color in zip(FLOWS, ("#000000", "#009E73"), strict=True)
+    ]
+    place = place_label(request)
+    outcome_chart = bar_chart(
+        years, outcome_series, flow_series,
+        title=f"Applications and outcomes by year {place}".strip(),
+    )  # fmt: skip
+    review_chart = bar_chart(
+        [str(r["year"]) for r in reviews],
+        [Series(n, [r[n] for r in reviews], PALETTE[i]) for i, n in enumerate(REVIEWS)],
+        title=f"Administrative reviews and lawsuits by year {place}".strip(),
+        grouped=True,
+    )
+    for r in apps:
+        processed = r["（七）总计 processed"] or 0
+        r["denial_rate"] = r["不予公开 denied"] / processed if processed else None
+    for r in reviews:
+        n = r["行政复议 reviews"] or 0
+        r["correction_rate"] = (r["复议纠正 reviews corrected"] or 0) / n if n else None
+    return await html(
+        datasette,
+        request,
+        "nianbao_charts.html",
+        {
+            "place": place,
+            "filters": {k: arg(request, k) for k in ("province", "prefecture", "county", "code")},
+            "outcome_chart": outcome_chart,
+            "review_chart": review_chart,
+            "apps": apps,
+            "reviews": reviews,
+            "app_columns": ["reports", *FLOWS, *OUTCOMES, "（七）总计 processed"],
+            "review_columns": list(REVIEWS),
+        },
+    )
+
+
+@hookimpl
+def register_routes():
+    return [(r"^/-/charts$", charts_page)]

@@ -1,0 +1,69 @@
+"""Small helpers shared by the publishing plugins."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from datasette.app import Datasette
+from datasette.database import Database
+from datasette.utils.asgi import Request, Response
+
+from crawler.store import files_dir_for
+
+
+def archive(datasette: Datasette) -> Database:
+    """The archive: the one database `nianbao serve` publishes."""
+    return datasette.get_database()
+
+
+def files_dir(datasette: Datasette) -> Path:
+    """``<archive>-files/`` beside the archive file, where crawl and import store documents."""
+    return files_dir_for(archive(datasette).path).resolve()
+
+
+def arg(request: Request, name: str) -> str:
+    return (request.args.get(name) or "").strip()
+
+
+def int_arg(request: Request, name: str) -> int | None:
+    value = arg(request, name)
+    return int(value) if value.isdigit() else None
+
+
+async def html(datasette: Datasette, request: Request, template: str, context: dict) -> Response:
+    db = archive(datasette)
+    body = await datasette.render_template(
+        template, {"database": db.name, **context}, request=request
+    )
+    return Response.html(body)
+
+
+def place_filter(request: Request, alias: str = "r", *, by_date: bool = False) -> tuple[str, dict]:
+    """SQL for the ?province= ?prefecture= ?county= ?code= filters every page understands.
+
+    ``county`` and ``code`` go through ``portal_code`` (indexed); a county name can be shared by
+    two provinces, so it is narrowed by the other filters given. ``by_date``: the query reads
+    reports newest first and stops early, so keep SQLite on the date index rather than
+    gathering a whole province by its index and sorting it (a unary + hides an index).
+    """
+    clauses, params = [], {}
+    plus = "+" if by_date else ""
+    for key in ("province", "prefecture"):
+        if value := arg(request, key):
+            clauses.append(f"{plus}{alias}.{key} = :{key}")
+            params[key] = value
+    if code := arg(request, "code"):
+        clauses.append(f"{alias}.portal_code = :code")
+        params["code"] = code
+    if county := arg(request, "county"):
+        sub = "SELECT code FROM portals WHERE name = :county"
+        sub += "".join(f" AND {k} = :{k}" for k in ("province", "prefecture") if k in params)
+        clauses.append(f"{alias}.portal_code IN ({sub})")
+        params["county"] = county
+    return " AND ".join(clauses), params
+
+
+def place_label(request: Request) -> str:
+    return " ".join(
+        arg(request, k) for k in ("province", "prefecture", "county", "code") if arg(request, k)
+    )
