@@ -41,7 +41,9 @@ UNIT_WORDS = (
     "乡（镇）",
     "乡(镇)",
 )
-YEAR_LINK = re.compile(r"^(?:19|20)\d{2}\s*年?度?(?:发布|公布|年报|报告)?$|^(往年|历年)(年报|报告)$")
+YEAR_LINK = re.compile(
+    r"^(?:19|20)\d{2}\s*年?度?(?:发布|公布|年报|报告)?$|^(往年|历年)(年报|报告)$"
+)
 ATTACHMENT_EXT = re.compile(
     r"\.(pdf|docx?|wps|ofd|xlsx?|rtf|zip|rar|jpe?g|png|tiff?)(?:$|[?#&])", re.I
 )

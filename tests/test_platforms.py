@@ -181,11 +181,9 @@ def test_json_api_endpoint_found_in_the_page_script():
 def test_content_disposition_in_three_encodings():
     rfc = Headers({"Content-Disposition": "attachment; filename*=UTF-8''%E5%B9%B4%E6%8A%A5.pdf"})
     gbk = Headers(
-        {"Content-Disposition": 'attachment; filename="'.encode() + "年报.pdf".encode("gbk") + b'"'}
+        {"Content-Disposition": b'attachment; filename="' + "年报.pdf".encode("gbk") + b'"'}
     )
-    utf8 = Headers(
-        {"Content-Disposition": 'attachment; filename="'.encode() + "年报.pdf".encode() + b'"'}
-    )
+    utf8 = Headers({"Content-Disposition": b'attachment; filename="' + "年报.pdf".encode() + b'"'})
     assert {L.filename_from_headers(h) for h in (rfc, gbk, utf8)} == {"年报.pdf"}
 
 
