@@ -317,6 +317,47 @@ class JsRedirectMiddleware:
         return redirected
 
 
+class WarmUpMiddleware:
+    """A tiny 200 where a page should be (a WAF that wants the home page seen first): fetch
+    the home page, then ask once more (portals.md §4.2)."""
+
+    TINY = 300
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler):
+        return cls(crawler)
+
+    async def process_response(self, request: Request, response: Response):
+        if (
+            response.status != 200
+            or len(response.body) >= self.TINY
+            or not isinstance(response, TextResponse)
+            or request.meta.get("warmed_up")
+            or request.meta.get("kind") in ("home", "api", "script")
+        ):
+            return response
+        parts = urlsplit(request.url)
+        home = f"{parts.scheme}://{parts.netloc}/"
+        logger.info(
+            "tiny answer (%d bytes) at %s: warming up on %s", len(response.body), request.url, home
+        )
+        try:
+            await self.crawler.engine.download_async(
+                Request(
+                    home, dont_filter=True, meta={"warmed_up": True, "dont_obey_robotstxt": True}
+                )
+            )
+        except Exception as exc:
+            logger.info("warm-up of %s failed: %s", home, exc)
+            return response
+        again = request.replace(dont_filter=True)
+        again.meta["warmed_up"] = True
+        return again
+
+
 class CookieGateMiddleware:
     """A 302 back to the same URL that sets a cookie (portals.md §4.2): ask again, once.
 

@@ -65,6 +65,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.AllowedHostsMiddleware": 50,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.ConditionalRequestMiddleware": 560,
+    "crawler.middlewares.WarmUpMiddleware": 579,
     "crawler.middlewares.JsRedirectMiddleware": 581,
     "crawler.middlewares.ChallengeMiddleware": 583,
     "crawler.middlewares.EncodingRepairMiddleware": 585,

@@ -145,8 +145,24 @@ def script_nav_links(response) -> list[Link]:
     return out
 
 
+# Path tokens of 年报 columns (portals.md §3.2). ``zfgzbg`` is deliberately absent: it means
+# 政府工作报告 on some portals and 年报 on others.
+ANNUAL_PATH = re.compile(
+    r"/(zfxxgknb|xxgknb|gknb|ndbg|zfxxgkndbg|xxgkndbg|nbgk)(/|\.s?html?|$)", re.I
+)
+
+
+def is_annual_path(url: str) -> bool:
+    return bool(ANNUAL_PATH.search(urlsplit(url).path))
+
+
 def is_disclosure(text: str) -> bool:
-    return any(w in text for w in DISCLOSURE_WORDS) and len(text) <= 14
+    """A navigation link towards 信息公开 (not an article that mentions it)."""
+    return (
+        any(w in text for w in DISCLOSURE_WORDS)
+        and len(text) <= 22
+        and not re.search(r"(19|20)\d{2}|报告|通知|公告|意见|办法", text)
+    )
 
 
 def is_annual_column(text: str) -> bool:
@@ -170,6 +186,17 @@ def next_page(response) -> str | None:
         if NEXT_TEXT.match(link.text) and link.url != response.url:
             return link.url
     return None
+
+
+def numbered_pages(response) -> list[str]:
+    """Pager links printed as page numbers ("1 2 3 … 12") in the same folder as this page."""
+    here = urlsplit(response.url).path.rsplit("/", 1)[0]
+    out = []
+    for link in links(response):
+        if re.fullmatch(r"\d{1,3}", link.text) and link.url != response.url:
+            if urlsplit(link.url).path.rsplit("/", 1)[0] == here:
+                out.append(link.url)
+    return out
 
 
 def same_site(url: str, site_hosts: set[str]) -> bool:

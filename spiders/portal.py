@@ -127,10 +127,10 @@ class PortalSpider(Spider):
             "priority": PRIORITY.get(follow.kind, 0),
             "headers": follow.headers,
         }
+        # A page's scripts are read once per list page: each page names its own channel.
+        kwargs["dont_filter"] = follow.kind == "script"
         if follow.method == "POST":
-            return FormRequest(
-                follow.url, formdata=follow.formdata or {}, dont_filter=False, **kwargs
-            )
+            return FormRequest(follow.url, formdata=follow.formdata or {}, **kwargs)
         return Request(follow.url, **kwargs)
 
     async def start(self):
@@ -207,7 +207,10 @@ class PortalSpider(Spider):
             self._maybe_add_ip_host(link.url, portal)
             if not self._on_site(link.url, portal):
                 continue
-            if L.is_annual_column(link.text) and not L.is_attachment(link.url):
+            annual = L.is_annual_column(link.text) or (
+                L.is_annual_path(link.url) and not classify_title(link.text).is_report
+            )
+            if annual and not L.is_attachment(link.url):
                 follow = Follow(link.url, "column", meta={"column": link.url})
                 if req := self._page(portal, follow, self.parse_column):
                     yield req
@@ -315,10 +318,11 @@ class PortalSpider(Spider):
         ledger = self.ledger[portal.code]
         for loss in result.losses:
             ledger.lose(loss)
-        state = self.columns.setdefault(column, {"pages": 0, "streak": 0, "seen": set()})
-        state["pages"] += 1
+        state = self.columns.setdefault(column, {"pages": 0, "streak": 0})
         new = yield from self._entries(result.entries, response, portal, column)
-        state["streak"] = 0 if new else state["streak"] + 1
+        if response.meta.get("kind") != "script":  # a script probe is not a page of the list
+            state["pages"] += 1
+            state["streak"] = 0 if new else state["streak"] + 1
         for follow in result.follow:
             if follow.kind in ("list", "api"):
                 if state["pages"] >= self.max_list_pages:

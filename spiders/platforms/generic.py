@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
-
 from .. import links as L
 from .base import Adapter, Entry, Follow, ListResult
 
@@ -28,6 +26,8 @@ class Generic(Adapter):
         nxt = L.next_page(response)
         if nxt:
             result.follow.append(Follow(nxt, "list"))
+        # Numbered pagers without a 下一页 link (duplicates are dropped by the scheduler).
+        result.follow += [Follow(u, "list") for u in L.numbered_pages(response) if u != nxt]
         return result
 
     def attachments(self, response) -> list[tuple[str, str]]:
@@ -38,11 +38,8 @@ class Generic(Adapter):
             if re.search(r"\.(jpe?g|png|gif)(?:$|\?)", link.url, re.I) and not link.text:
                 continue  # pictures in the page, not attached files
             seen.setdefault(L.canonical(link.url), link.text)
-        # Attributes some CMSs put the real file in (TRS OLDSRC).
-        for src in response.xpath("//a/@oldsrc|//a/@OLDSRC").getall():
-            url = urljoin(response.url, src)
-            if L.is_attachment(url):
-                seen.setdefault(L.canonical(url), "")
+        # (TRS links also carry OLDSRC="/protect/…": the upload path of the same file, often
+        # robots-disallowed; the href is its public address, so OLDSRC is not fetched.)
         return list(seen.items())
 
 
