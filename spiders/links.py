@@ -193,9 +193,9 @@ def numbered_pages(response) -> list[str]:
     here = urlsplit(response.url).path.rsplit("/", 1)[0]
     out = []
     for link in links(response):
-        if re.fullmatch(r"\d{1,3}", link.text) and link.url != response.url:
-            if urlsplit(link.url).path.rsplit("/", 1)[0] == here:
-                out.append(link.url)
+        same_folder = urlsplit(link.url).path.rsplit("/", 1)[0] == here
+        if re.fullmatch(r"\d{1,3}", link.text) and link.url != response.url and same_folder:
+            out.append(link.url)
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+
 from .. import links as L
 from .base import Adapter, Entry, Follow, ListResult
 
