@@ -70,6 +70,9 @@ class AllowedHostsMiddleware:
         patterns = [p.strip() for p in str(raw).split(",") if p.strip()]
         if not patterns:
             raise NotConfigured
+        from . import browser
+
+        browser.ALLOWED[:] = patterns  # the same rule inside Chromium
         return cls(patterns)
 
     def process_request(self, request: Request):
@@ -337,6 +340,7 @@ class WarmUpMiddleware:
             or not isinstance(response, TextResponse)
             or request.meta.get("warmed_up")
             or request.meta.get("kind") in ("home", "api", "script")
+            or urlsplit(request.url).path == "/robots.txt"  # robots.txt is tiny by nature
         ):
             return response
         parts = urlsplit(request.url)

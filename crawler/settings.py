@@ -36,7 +36,7 @@ NIANBAO_ALLOWED_HOSTS = ""
 NIANBAO_RESUME = True  # continue an unfinished crawl of the same registry instead of restarting
 
 # --- identity and manners --------------------------------------------------------------------
-USER_AGENT = f"nianbao/{__version__} (+{NIANBAO_CONTACT_URL}; archive of 政府信息公开工作年度报告)"
+USER_AGENT = f"nianbao/{__version__} (+{NIANBAO_CONTACT_URL}; annual disclosure reports archive)"
 ROBOTSTXT_OBEY = True  # per-portal override: registry column `robots` = ignore (logged)
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 1  # one request at a time per host
@@ -99,6 +99,7 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
 }
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 45_000  # challenge pages reload after tens of seconds
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
+PLAYWRIGHT_ABORT_REQUEST = "crawler.browser.abort_request"  # allowed hosts; no pictures
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

@@ -40,8 +40,11 @@ class PoliteThrottle(AutoThrottle):
         delay = min(delay, self.max_floor)
         if delay <= self.floors.get(host, 0):
             return
+        # Delays are jittered by ±DOWNLOAD_DELAY_JITTER; the floor must hold for every gap.
+        jitter = min(self.crawler.settings.getfloat("DOWNLOAD_DELAY_JITTER"), 0.9)
+        delay = delay / (1 - jitter)
         self.floors[host] = delay
-        logger.info("%s: at least %.1f s between requests from now on", host, delay)
+        logger.info("%s: %.2f s between requests on average from now on", host, delay)
         downloader = self.crawler.engine.downloader
         downloader.per_slot_settings.setdefault(host, {})["delay"] = delay
         if (slot := downloader.slots.get(host)) is not None:

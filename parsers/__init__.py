@@ -14,6 +14,10 @@ import hashlib
 import os
 import time
 
+# onnxruntime (the OCR engine) ships a telemetry client that posts to Microsoft; a parser of
+# public documents has no business phoning anywhere. Set before onnxruntime can be imported.
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+
 # Bump whenever the output for some input could change: stored reports keep the version that
 # produced them, and ``nianbao reparse`` refreshes the older ones.
 PARSER_VERSION = "0.1.0"

@@ -147,8 +147,10 @@ def script_nav_links(response) -> list[Link]:
 
 # Path tokens of 年报 columns (portals.md §3.2). ``zfgzbg`` is deliberately absent: it means
 # 政府工作报告 on some portals and 年报 on others.
-ANNUAL_PATH = re.compile(
-    r"/(zfxxgknb|xxgknb|gknb|ndbg|zfxxgkndbg|xxgkndbg|nbgk)(/|\.s?html?|$)", re.I
+ANNUAL_PATH = re.compile(  # the column itself, not an article filed under it
+    r"/(zfxxgknb|xxgknb|gknb|ndbg|zfxxgkndbg|xxgkndbg|nbgk)"
+    r"(/(index(_\d+)?\.s?html?)?|\.s?html?)?$",
+    re.I,
 )
 
 
@@ -166,8 +168,11 @@ def is_disclosure(text: str) -> bool:
 
 
 def is_annual_column(text: str) -> bool:
+    """A 年报 column's name (政府信息公开年报, 年度报告 …) — not one dated report's title."""
     if not text or len(text) > 20 or any(w in text for w in NOT_ANNUAL):
         return False
+    if re.search(r"(19|20)\d{2}\s*年", text) and re.search(r"(报告|年报)$", text):
+        return False  # "渝川区2024年政府信息公开工作年度报告" is an entry (lists are caught later)
     return any(w in text for w in ANNUAL_WORDS)
 
 

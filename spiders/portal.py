@@ -113,6 +113,8 @@ class PortalSpider(Spider):
             return None
         ledger.pages += 1
         meta = self._meta(portal, follow.kind, **follow.meta, **extra)
+        if portal.js and follow.kind in ("column", "list") and self.browser:
+            follow.playwright = True  # the registry says its lists need a browser
         if follow.playwright:
             from scrapy_playwright.page import PageMethod
 
@@ -373,8 +375,13 @@ class PortalSpider(Spider):
             }
             if entry.is_file:
                 yield from self._document(portal, url, entry.title, response.url, hints)
+            elif self._fetched_in_run(url):
+                ledger.documents += 1  # a report page archived before the interruption
             else:
-                follow = Follow(url, "article", meta={"hints": hints, "files": entry.attachments})
+                # An article page may be the report itself: ask for it conditionally, like a
+                # document (a 304 is answered from the store and parsed as usual).
+                meta = {"hints": hints, "files": entry.attachments, "document": True}
+                follow = Follow(url, "article", meta=meta)
                 if req := self._page(portal, follow, self.parse_article):
                     yield req
         return new
@@ -410,8 +417,12 @@ class PortalSpider(Spider):
         for url, name in list(files.items())[:MAX_FILES_PER_ARTICLE]:
             yield from self._document(portal, L.canonical(url), name, response.url, hints)
 
+    def _fetched_in_run(self, url: str) -> bool:
+        """Fetched and stored earlier in this (resumed) crawl run."""
+        return self.run_id is not None and self._archive_db().fetched_in_run(url, self.run_id)
+
     def _document(self, portal: Portal, url: str, name: str, page_url: str, hints: dict):
-        if self.run_id is not None and self._archive_db().fetched_in_run(url, self.run_id):
+        if self._fetched_in_run(url):
             self.ledger[portal.code].documents += 1  # fetched before the interruption
             return
         yield Request(
@@ -484,7 +495,7 @@ class PortalSpider(Spider):
             url=L.canonical(response.url),
             page_url=page_url,
             body=response.body,
-            status=response.status,
+            status=304 if response.meta.get("not_modified") else response.status,
             fetched_at=now(),
             etag=(headers.get(b"ETag") or b"").decode("latin-1") or None,
             last_modified=(headers.get(b"Last-Modified") or b"").decode("latin-1") or None,
