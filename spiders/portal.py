@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -516,7 +517,12 @@ class PortalSpider(Spider):
         exc = failure.value
         if isinstance(exc, HttpError):
             return f"HTTP {exc.response.status}"
-        return f"{type(exc).__name__}: {exc}".strip(": ")
+        text = str(exc)
+        # Download errors wrap Twisted failures: "[<…Failure twisted.internet.error.X: msg>]".
+        inner = re.findall(r"Failure [\w.]*?\.?(\w+): ([^>]*)>", text)
+        if inner:
+            return "; ".join(f"{name}: {msg.strip()}" for name, msg in inner)
+        return f"{type(exc).__name__}: {text}".strip(": ")
 
     def home_failed(self, failure: Failure):
         portal = self._portal(failure)
