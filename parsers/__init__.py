@@ -34,6 +34,60 @@ def _parse(data: bytes, filename: str, source: dict, deadline_s: float, ocr: boo
     return build_report(doc, source)
 
 
+def _parse_pages(images: list[bytes], source: dict, deadline_s: float) -> dict:
+    from . import ocr
+    from .document import Document, Table
+    from .report import build_report
+
+    deadline = time.monotonic() + deadline_s
+    doc = Document(extraction="ocr", media_type="text/html", pages=len(images))
+    for number, data in enumerate(images, start=1):
+        blocks, warnings = ocr.ocr_image_file(data, deadline=deadline)
+        doc.warnings.extend(warnings)
+        for block in blocks:  # each picture is one page of the report
+            block.page = number
+            if isinstance(block, Table):
+                for row in block.rows:
+                    for cell in row:
+                        cell.page = number
+            doc.blocks.append(block)
+    if not doc.blocks:
+        doc.extraction = "none"
+        doc.warnings.append("no text recognised in the page images")
+    return build_report(doc, source)
+
+
+def parse_pages(
+    images: list[bytes],
+    page: bytes,
+    filename: str = "",
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    memory_mb: int | None = DEFAULT_MEMORY_MB,
+) -> dict:
+    """Parse a report published as pictures of its pages inside an HTML article (图片版).
+
+    The report's document is the article ``page`` (its sha256 is the source); the pictures, in
+    the article's order, are its pages, OCR'd like a scan. Isolated like :func:`parse_bytes`.
+    """
+    from .guard import Aborted, run_isolated
+
+    source = {
+        "file": filename,
+        "sha256": hashlib.sha256(page).hexdigest(),
+        "size": len(page),
+        "media_type": "text/html",
+        "pages_sha256": [hashlib.sha256(i).hexdigest() for i in images],
+    }
+    soft = max(1.0, timeout * 0.85 - 2)
+    try:
+        return run_isolated(
+            _parse_pages, images, source, soft, timeout=timeout, memory_mb=memory_mb
+        )
+    except Aborted as exc:
+        return failed_report(source, f"parsing aborted: {exc}")
+
+
 def failed_report(source: dict, why: str) -> dict:
     """The JSON for a document nothing could be read from."""
     from .document import Document

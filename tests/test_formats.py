@@ -13,7 +13,7 @@ from conftest import REPORTS, expected_cell, manifest, norm, parsed, truth
 from parsers import schema
 
 TEXT_FORMATS = ("html", "docx", "pdf", "doc", "wps", "borderless_pdf", "ofd")
-OCR_FORMATS = ("scan_pdf", "image", "cid_pdf")
+OCR_PDFS = ("scan_pdf", "cid_pdf")  # both read by OCR
 
 
 def _columns(table: str, layout: str) -> tuple[str, ...]:
@@ -64,8 +64,8 @@ def test_text_layer_formats_every_cell(entry):
     assert cell_errors(report, entry["seed"]) == []
 
 
-@pytest.mark.parametrize("entry", entries(TEXT_FORMATS))
-def test_text_layer_formats_metadata(entry):
+@pytest.mark.parametrize("entry", entries((*TEXT_FORMATS, *OCR_PDFS)))
+def test_formats_metadata(entry):
     report = parsed(str(REPORTS / entry["file"]))
     t, want = truth(entry["seed"]), entry["expected"]
     assert norm(report["title"]) == norm(want["title"])
@@ -75,3 +75,26 @@ def test_text_layer_formats_metadata(entry):
     assert report["template_version"] == t["template_version"]
     assert report["layouts"] == t["layouts"]
     assert report["is_annual_report"] is True
+
+
+@pytest.mark.parametrize("entry", entries(OCR_PDFS))
+def test_scanned_and_cid_pdfs_every_cell(entry):
+    # A scan (straight or tilted, noisy) and a PDF whose CJK text extracts as (cid:…) both go
+    # through OCR and must come out cell for cell like the text-layer formats.
+    report = parsed(str(REPORTS / entry["file"]))
+    assert report["extraction"] == "ocr", report["warnings"]
+    assert cell_errors(report, entry["seed"]) == []
+
+
+@pytest.mark.parametrize("entry", entries(("image",)))
+def test_image_page_reads_right_what_it_holds(entry):
+    # One photographed page holds only some tables, and part of one that continues overleaf:
+    # what it holds must be read right, nothing invented, and the page's tables mostly found.
+    report = parsed(str(REPORTS / entry["file"]))
+    assert report["extraction"] == "ocr", report["warnings"]
+    tables = {c["table"] for c in report["cells"]}
+    assert tables, "no table recognised on the page"
+    errors = cell_errors(report, entry["seed"])
+    assert [e for e in errors if ": missing (want" not in e] == []
+    expected = [k for k in expected_cells(entry["seed"]) if k[0] in tables]
+    assert len(report["cells"]) >= 0.9 * len(expected)
