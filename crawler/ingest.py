@@ -78,6 +78,57 @@ def ingest(
     return Ingested(digest, report_id, parsed, seen is None)
 
 
+def ingest_pictures(
+    archive: Archive,
+    page: bytes,
+    images: list[tuple[str, bytes]],
+    *,
+    url: str,
+    portal_code: str | None = None,
+    published: str | None = None,
+    title: str | None = None,
+    agency: str | None = None,
+    year: int | None = None,
+    fetched_at: str | None = None,
+) -> Ingested:
+    """A 图片版 report: the article page is its document, the pictures are its pages."""
+    from parsers import parse_pages
+
+    digest = sha256(page)
+    seen = archive.document(digest)
+    report = archive.report_for_document(digest) if seen else None
+    if report is not None and report["parser_version"] == PARSER_VERSION:
+        archive.touch_report(report["id"], digest, url, url)
+        return Ingested(digest, report["id"], None, False)
+    parsed = parse_pages([data for _, data in images], page, url.rsplit("/", 1)[-1])
+    archive.add_document(page, "text/html", None, parsed=parsed)
+    pictures = [
+        (u, archive.add_document(data, _image_type(data), u.rsplit("/", 1)[-1]))
+        for u, data in images
+    ]
+    report_id = archive.add_report(
+        parsed,
+        sha=digest,
+        portal_code=portal_code,
+        page_url=url,
+        document_url=url,
+        published=published,
+        title=title,
+        agency=agency,
+        year=year,
+        fetched_at=fetched_at,
+    )
+    for picture_url, picture_sha in pictures:
+        archive.touch_report(report_id, picture_sha, picture_url, url)
+    return Ingested(digest, report_id, parsed, seen is None)
+
+
+def _image_type(data: bytes) -> str:
+    from parsers.sniff import sniff
+
+    return sniff(data)[1]
+
+
 def reparse(archive: Archive, *, everything: bool = False, ocr: bool = True, progress=None) -> dict:
     """Re-parse stored documents with the current parser, without crawling.
 

@@ -38,3 +38,33 @@ class FetchFailure:
     status: int | None
     error: str
     page_url: str | None = None
+
+
+@dataclass
+class Fetched:
+    """One response, with what a conditional request needs next time."""
+
+    url: str
+    body: bytes
+    status: int  # 304 when the body came from the store
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass
+class ImageReportItem:
+    """A report published as pictures of its pages in an article (图片版): the article page
+    and its images, in printed order."""
+
+    portal_code: str
+    page: Fetched  # the article page: the report's document
+    images: list[Fetched]  # each page picture
+    fetched_at: str
+    listed_title: str | None = None
+    agency: str | None = None
+    year: int | None = None
+    published: str | None = None
+
+    @property
+    def url(self) -> str:
+        return self.page.url

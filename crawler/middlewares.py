@@ -22,8 +22,10 @@ from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares import cookies as _cookies_mw
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse, Response, TextResponse
+from tldextract import TLDExtract
 from twisted.internet.error import (
     ConnectError,
     ConnectionLost,
@@ -33,6 +35,14 @@ from twisted.internet.error import (
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 from parsers.html import detect_encoding
+
+# Scrapy's cookie middleware asks tldextract whether a domain is public, and tldextract's
+# default first fetches the Public Suffix List from publicsuffix.org and GitHub: a crawl must
+# contact only the portals it was given. The snapshot bundled with tldextract is enough for
+# telling gov.cn from a portal's own host, and needs no cache directory.
+_cookies_mw._split_domain = TLDExtract(
+    cache_dir=None, suffix_list_urls=(), include_psl_private_domains=True
+)
 
 logger = logging.getLogger(__name__)
 

@@ -15,8 +15,9 @@ from concurrent.futures import ThreadPoolExecutor
 from scrapy.crawler import Crawler
 
 from .archive import Archive
-from .ingest import ingest
-from .items import DocumentItem, FetchFailure
+from .ingest import ingest, ingest_pictures
+from .items import DocumentItem, FetchFailure, ImageReportItem
+from .store import sha256
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,34 @@ class ArchivePipeline:
                 crawl_run=run_id,
                 referer=item.page_url,
             )
+            return
+        if isinstance(item, ImageReportItem):
+            result = ingest_pictures(
+                self.archive,
+                item.page.body,
+                [(f.url, f.body) for f in item.images],
+                url=item.url,
+                portal_code=item.portal_code,
+                published=item.published,
+                title=item.listed_title,
+                agency=item.agency,
+                year=item.year,
+                fetched_at=item.fetched_at,
+            )
+            for f in [item.page, *item.images]:
+                self.archive.record_fetch(
+                    url=f.url,
+                    fetched_at=item.fetched_at,
+                    status=f.status,
+                    etag=f.etag,
+                    last_modified=f.last_modified,
+                    sha256=sha256(f.body),
+                    portal_code=item.portal_code,
+                    crawl_run=run_id,
+                    referer=item.url,
+                )
+            if result.report_id is not None:
+                self.stats.inc_value("nianbao/reports_archived")
             return
         if not isinstance(item, DocumentItem):
             return

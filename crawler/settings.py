@@ -34,6 +34,9 @@ NIANBAO_CHALLENGE_RETRIES = 0
 # Tests and the demo set it to "*.test" so that nothing can leak to a real site.
 NIANBAO_ALLOWED_HOSTS = ""
 NIANBAO_RESUME = True  # continue an unfinished crawl of the same registry instead of restarting
+# Documents stored less than this many days ago are not asked for again (pages still are, to
+# find new reports); older ones get a conditional request. 0 = re-validate every document.
+NIANBAO_REVALIDATE_DAYS = 7.0
 
 # --- identity and manners --------------------------------------------------------------------
 USER_AGENT = f"nianbao/{__version__} (+{NIANBAO_CONTACT_URL}; annual disclosure reports archive)"

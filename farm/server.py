@@ -338,9 +338,14 @@ class FarmServer:
         if not no_body:
             if resp.stream is not None:
                 async for chunk in resp.stream():
+                    if writer.is_closing():
+                        break  # the client hung up (a crawler refusing an oversized file)
                     writer.write(chunk)
                     sent += len(chunk)
-                    await writer.drain()
+                    try:
+                        await writer.drain()
+                    except ConnectionError:
+                        break
             else:
                 writer.write(resp.body)
                 sent = len(resp.body)

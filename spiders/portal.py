@@ -12,7 +12,7 @@ import ipaddress
 import logging
 import re
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,7 +22,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler.items import DocumentItem, FetchFailure
+from crawler.items import DocumentItem, Fetched, FetchFailure, ImageReportItem
 from crawler.middlewares import Blocked, HostNotAllowed
 from crawler.registry import Portal, load_registry
 
@@ -94,6 +94,12 @@ class PortalSpider(Spider):
         spider.nav_depth = s.getint("NIANBAO_NAV_DEPTH")
         spider.browser = s.getbool("NIANBAO_BROWSER")
         spider.db_path = s.get("NIANBAO_DB")
+        days = s.getfloat("NIANBAO_REVALIDATE_DAYS")
+        spider.fresh_since = (
+            (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+            if days > 0
+            else None
+        )
         return spider
 
     # --- requests -----------------------------------------------------------------------------
@@ -377,7 +383,7 @@ class PortalSpider(Spider):
             if entry.is_file:
                 yield from self._document(portal, url, entry.title, response.url, hints)
             elif self._fetched_in_run(url):
-                ledger.documents += 1  # a report page archived before the interruption
+                ledger.documents += 1  # a report page stored before (this run, or recently)
             else:
                 # An article page may be the report itself: ask for it conditionally, like a
                 # document (a 304 is answered from the store and parsed as usual).
@@ -412,19 +418,103 @@ class PortalSpider(Spider):
         files = dict(response.meta.get("files") or ())
         files.update(dict(adapter.attachments(response)))
         files = {u: n for u, n in files.items() if not classify_title(n).reason.startswith("decoy")}
+        pictures = self._page_pictures(response) if not files and markers == 0 else []
+        if pictures:
+            # 图片版: the report is the pictures of its pages. Fetch them in order, one at a time.
+            yield self._next_picture(response, portal, hints, pictures, [])
+            return
         if markers >= 3 or not files:
             # The page is the report (or, with no attachment, the only candidate for one).
             yield self._item(response, portal, hints, page_url=response.url)
         for url, name in list(files.items())[:MAX_FILES_PER_ARTICLE]:
             yield from self._document(portal, L.canonical(url), name, response.url, hints)
 
+    @staticmethod
+    def _page_pictures(response: TextResponse) -> list[str]:
+        """The content pictures of an article that holds nothing else (logos and icons out)."""
+        urls = []
+        for img in response.xpath("//body//img"):
+            context = " ".join(img.xpath("./ancestor::*/@class|./ancestor::*/@id").getall())
+            src = img.attrib.get("src") or ""
+            if re.search(
+                r"(^|[\s_-])(header|footer|logo|nav|banner|top|share|icon)", context, re.I
+            ):
+                continue
+            if re.search(r"\.(jpe?g|png|gif|bmp|tiff?)(\?|$)", src, re.I):
+                urls.append(response.urljoin(src))
+        return urls
+
+    def _next_picture(self, response, portal: Portal, hints: dict, todo: list[str], done: list):
+        article = response.meta.get("article") or response
+        return Request(
+            todo[0],
+            callback=self.parse_picture,
+            errback=self.document_failed,
+            headers={"Referer": article.url},
+            meta=self._meta(
+                portal,
+                "document",
+                hints=hints,
+                page_url=article.url,
+                article_url=article.url,
+                article_fetched=_fetched(article),
+                todo=todo[1:],
+                done=done,
+            ),
+            priority=PRIORITY["document"],
+        )
+
+    def parse_picture(self, response: Response):
+        portal = self._portal(response)
+        done = [*response.meta["done"], _fetched(response)]
+        todo = response.meta["todo"]
+        if todo:
+            yield Request(
+                todo[0],
+                callback=self.parse_picture,
+                errback=self.document_failed,
+                headers={"Referer": response.meta["article_url"]},
+                meta={
+                    **{
+                        k: response.meta[k]
+                        for k in (
+                            "portal",
+                            "kind",
+                            "hints",
+                            "page_url",
+                            "article_url",
+                            "article_fetched",
+                        )
+                    },
+                    "todo": todo[1:],
+                    "done": done,
+                },
+                priority=PRIORITY["document"],
+            )
+            return
+        hints = response.meta.get("hints", {})
+        self.ledger[portal.code].documents += 1
+        yield ImageReportItem(
+            portal_code=portal.code,
+            page=response.meta["article_fetched"],
+            images=done,
+            fetched_at=now(),
+            listed_title=hints.get("listed_title"),
+            agency=hints.get("agency"),
+            year=hints.get("year"),
+            published=hints.get("published"),
+        )
+
     def _fetched_in_run(self, url: str) -> bool:
-        """Fetched and stored earlier in this (resumed) crawl run."""
-        return self.run_id is not None and self._archive_db().fetched_in_run(url, self.run_id)
+        """Stored earlier in this (resumed) run, or recently enough not to ask again."""
+        archive = self._archive_db()
+        if self.run_id is not None and archive.fetched_in_run(url, self.run_id):
+            return True
+        return self.fresh_since is not None and archive.fetched_since(url, self.fresh_since)
 
     def _document(self, portal: Portal, url: str, name: str, page_url: str, hints: dict):
         if self._fetched_in_run(url):
-            self.ledger[portal.code].documents += 1  # fetched before the interruption
+            self.ledger[portal.code].documents += 1  # stored before (this run, or recently)
             return
         yield Request(
             url,
@@ -491,15 +581,16 @@ class PortalSpider(Spider):
         path = urlsplit(response.url).path
         if name and "." not in name[-6:] and "." in path[-6:]:
             name = f"{name}.{path.rsplit('.', 1)[-1]}"  # the link text plus the URL's extension
+        fetched = _fetched(response)
         return DocumentItem(
             portal_code=portal.code,
-            url=L.canonical(response.url),
+            url=fetched.url,
             page_url=page_url,
-            body=response.body,
-            status=304 if response.meta.get("not_modified") else response.status,
+            body=fetched.body,
+            status=fetched.status,
             fetched_at=now(),
-            etag=(headers.get(b"ETag") or b"").decode("latin-1") or None,
-            last_modified=(headers.get(b"Last-Modified") or b"").decode("latin-1") or None,
+            etag=fetched.etag,
+            last_modified=fetched.last_modified,
             content_type=(headers.get(b"Content-Type") or b"").decode("latin-1") or None,
             filename=name,
             listed_title=hints.get("listed_title"),
@@ -568,3 +659,14 @@ class PortalSpider(Spider):
         yield FetchFailure(
             portal.code, failure.request.url, now(), None, why, failure.request.meta.get("page_url")
         )
+
+
+def _fetched(response: Response) -> Fetched:
+    headers = response.headers
+    return Fetched(
+        url=L.canonical(response.url),
+        body=response.body,
+        status=304 if response.meta.get("not_modified") else response.status,
+        etag=(headers.get(b"ETag") or b"").decode("latin-1") or None,
+        last_modified=(headers.get(b"Last-Modified") or b"").decode("latin-1") or None,
+    )
