@@ -66,6 +66,13 @@ def make_datasette(db_path: str | os.PathLike, *, immutable: bool = False) -> Da
     )
 
 
+async def warm(ds: Datasette) -> None:
+    """Sum the national charts and breakdown once, so that the first visitor does not wait
+    for them (about a second at national scale; kept until the archive changes)."""
+    for path in ("/-/charts", "/-/places"):
+        await ds.client.get(path)
+
+
 def serve(db_path: str | os.PathLike, *, host: str, port: int, immutable: bool = False) -> None:
     """Serve the archive with uvicorn until interrupted."""
     import asyncio
@@ -74,5 +81,6 @@ def serve(db_path: str | os.PathLike, *, host: str, port: int, immutable: bool =
 
     ds = make_datasette(db_path, immutable=immutable)
     asyncio.run(ds.invoke_startup())  # as `datasette serve` does: plugin errors show up now
+    asyncio.run(warm(ds))
     print(f"nianbao: serving {db_path} read-only at http://{host}:{port}/", file=sys.stderr)
     uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")

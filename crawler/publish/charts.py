@@ -4,7 +4,8 @@ Sums 表三 over every report of each year (from the wide ``applications`` table
 index makes this an index-only scan) and 表四 likewise: what was received, how it ended
 (granted, partly granted, denied, unable to provide, not processed, other), what was carried
 forward, and how many administrative reviews and lawsuits were brought and corrected.
-``?province= ?prefecture= ?county= ?code=`` narrow it to one place.
+``?province= ?prefecture= ?county= ?code=`` narrow it to one place. The sums are kept until the
+archive file changes (common.cached): summing 26 columns of 700,000 reports takes half a second.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datasette.utils.asgi import Request
 
 from parsers import schema
 
-from .common import archive, arg, html, place_label
+from .common import archive, arg, cached, html, place_label
 from .svgchart import PALETTE, Series, bar_chart
 
 
@@ -87,7 +88,8 @@ async def yearly(datasette, request: Request) -> dict:
 
 
 async def charts_page(datasette, request: Request):
-    data = await yearly(datasette, request)
+    key = ("charts", *(arg(request, k) for k in ("province", "prefecture", "county", "code")))
+    data = await cached(datasette, key, lambda: yearly(datasette, request))
     apps, reviews = data["applications"], data["reviews"]
     years = [str(r["year"]) for r in apps]
     outcome_series = [

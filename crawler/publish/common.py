@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import weakref
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from datasette.app import Datasette
 from datasette.database import Database
@@ -67,3 +71,38 @@ def place_label(request: Request) -> str:
     return " ".join(
         arg(request, k) for k in ("province", "prefecture", "county", "code") if arg(request, k)
     )
+
+
+def archive_version(datasette: Datasette) -> tuple:
+    """Changes whenever the archive file does: its size and mtime, and its WAL's."""
+    path = Path(archive(datasette).path)
+    out: list[Any] = []
+    for p in (path, path.with_name(path.name + "-wal")):
+        try:
+            st = os.stat(p)
+            out += [st.st_mtime_ns, st.st_size]
+        except FileNotFoundError:
+            out += [None, None]
+    return tuple(out)
+
+
+_CACHES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+CACHE_ENTRIES = 512
+
+
+async def cached(datasette: Datasette, key: tuple, compute: Callable[[], Awaitable[Any]]) -> Any:
+    """``await compute()``, remembered until the archive file changes.
+
+    For the pages that sum the whole archive (charts, places): a crawl writing to the archive
+    changes the file and so empties the cache; a finished archive is summed once per place.
+    """
+    cache = _CACHES.setdefault(datasette, {})
+    version = archive_version(datasette)
+    hit = cache.get(key)
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    value = await compute()
+    if len(cache) >= CACHE_ENTRIES:
+        cache.clear()
+    cache[key] = (version, value)
+    return value

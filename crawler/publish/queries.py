@@ -2,16 +2,27 @@
 
 Every query takes optional filters (``province``, ``year`` …); an empty filter means "all", and
 an empty ``year`` means the latest report year in the archive. Each query is written to stay
-fast on a national archive (~700,000 reports): it starts from an index (see the
-``m002_publishing`` migration in crawler/archive.py) and stops at a LIMIT. ``escape_fts`` in the
-search queries is our bigram version (crawler/publish/cjk_search.py), so every query length
-works.
+fast on a national archive (~700,000 reports): it starts from an index (see the migrations
+``m002_publishing`` and ``m003_…`` in crawler/archive.py) and stops at a LIMIT. ``escape_fts``
+in the search queries is our bigram version (crawler/publish/cjk_search.py), so every query
+length works.
 """
 
 from __future__ import annotations
 
+from parsers import schema
+
 # The latest report year, or the year asked for. `+ 0` makes it an integer either way.
 _YEAR = "(coalesce(nullif(:year, ''), (SELECT max(year) FROM reports)) + 0)"
+
+
+def _sum(columns: list[str]) -> str:
+    return "sum(" + " + ".join(f"coalesce({c}, 0)" for c in columns) + ")"
+
+
+_DENIED = _sum([f"{r}_total" for r in schema.T3_GROUPS["denied"][1]])
+_LAWSUITS = _sum(["litigation_direct_total", "litigation_after_review_total"])
+_LAWSUITS_FIXED = _sum(["litigation_direct_corrected", "litigation_after_review_corrected"])
 
 CANNED: dict[str, dict] = {
     "failing_checks": {
@@ -79,14 +90,33 @@ LIMIT 1000""",
             "processed), administrative reviews (行政复议) and lawsuits (行政诉讼) with how many "
             "ended corrected (结果纠正). Filters: year (empty = the latest), province."
         ),
+        # The county_applications view's figures for one year, each summed straight from its
+        # covering index for that year only (the view sums every year before filtering).
         "sql": f"""
-SELECT c.province, c.prefecture, c.county, c.portal_code, c.year, c.reports,
-       c.new_received, c.processed, c.denied, c.denial_rate, c.reviews, c.reviews_corrected,
-       c.review_correction_rate, c.lawsuits, c.lawsuits_corrected
-FROM county_applications c
-WHERE c.year = {_YEAR}
-  AND (:province = '' OR c.province = :province)
-ORDER BY c.new_received DESC
+WITH r AS (
+    SELECT portal_code, count(*) AS reports FROM reports
+    WHERE year = {_YEAR} AND portal_code IS NOT NULL GROUP BY portal_code
+), a AS (
+    SELECT portal_code, sum(new_received_total) AS new_received,
+           sum(total_processed_total) AS processed, {_DENIED} AS denied
+    FROM applications WHERE year = {_YEAR} GROUP BY portal_code
+), t AS (
+    SELECT portal_code, sum(review_total) AS reviews, sum(review_corrected) AS reviews_corrected,
+           {_LAWSUITS} AS lawsuits, {_LAWSUITS_FIXED} AS lawsuits_corrected
+    FROM review_litigation WHERE year = {_YEAR} GROUP BY portal_code
+)
+SELECT p.province, p.prefecture, p.name AS county, r.portal_code, {_YEAR} AS year, r.reports,
+       a.new_received, a.processed, a.denied,
+       round(1.0 * a.denied / nullif(a.processed, 0), 4) AS denial_rate,
+       t.reviews, t.reviews_corrected,
+       round(1.0 * t.reviews_corrected / nullif(t.reviews, 0), 4) AS review_correction_rate,
+       t.lawsuits, t.lawsuits_corrected
+FROM r
+LEFT JOIN portals p ON p.code = r.portal_code
+LEFT JOIN a ON a.portal_code = r.portal_code
+LEFT JOIN t ON t.portal_code = r.portal_code
+WHERE (:province = '' OR p.province = :province)
+ORDER BY a.new_received DESC, r.portal_code
 LIMIT 500""",
         "bench_params": {},
     },

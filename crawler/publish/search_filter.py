@@ -7,10 +7,16 @@ again for the count and again for each facet: seconds each.
 
 This filter takes the same parameters (``_search``, ``_search_<column>``, ``_searchmode``,
 ``_fts_table``, ``_fts_pk``, the ``fts_table``/``fts_pk``/``searchmode`` metadata) and gives the
-same rows, but writes ``+id IN (…)``: the unary ``+`` keeps SQLite from driving the query by
-that list, so it scans an index instead — the sort order's for the page (stopping after a page
-of rows), the smallest for the count, the facet column's for a facet — and tests each id
-against the match list, never reading a report row it does not show.
+same rows, but first asks the index how many reports match (stopping at ``BIG``):
+
+* up to ``BIG`` matches: Datasette's ``id IN (…)``: SQLite reads just the matching rows, for
+  the page, the count and each facet — cheap when they are few;
+* more: the page is found with ``EXISTS (… MATCH … AND rowid = id)``, which lets SQLite walk the
+  sort order's index and stop after one page of rows, and the exact count and the facets
+  (which would have to visit every matching report — over a second for a word in all
+  700,000) are left out: :func:`asgi_wrapper` adds ``_nocount=1&_nofacet=1`` to such requests
+  before Datasette reads them, and the page says how many reports match at least.
+
 (docs/publishing.md, "Speed"; ``escape_fts`` is our bigram version, cjk_search.py.)
 """
 
@@ -18,12 +24,112 @@ from __future__ import annotations
 
 import sys
 import types
+from urllib.parse import parse_qsl, urlencode
 
 import datasette.filters as builtin_filters
 from datasette import hookimpl
 from datasette.filters import FilterArguments
 from datasette.utils import escape_sqlite
 from datasette.utils.asgi import BadRequest
+
+BIG = 50_000  # more matches than this: no exact count, no facets (see the module docstring)
+SCOPE_KEY = "nianbao.search_matches"  # how many reports the request's _search matches (capped)
+
+
+async def count_matches(db, fts_table: str, query: str, *, raw: bool = False) -> int:
+    """How many rows of the index match, counting no further than BIG + 1."""
+    fts = escape_sqlite(fts_table)
+    match = "?" if raw else "escape_fts(?)"
+    rows = await db.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM {fts} WHERE {fts} MATCH {match} LIMIT {BIG + 1})",
+        [query],
+    )
+    return rows.first()[0]
+
+
+async def _fts_table(datasette, database: str, table: str, args) -> str | None:
+    db = datasette.get_database(database)
+    meta = datasette.table_metadata(database, table)
+    return args.get("_fts_table") or meta.get("fts_table") or await db.fts_table(table)
+
+
+def _raw(datasette, database: str, table: str, mode: str | None) -> bool:
+    raw = datasette.table_metadata(database, table).get("searchmode") == "raw"
+    return {"raw": True, "escaped": False}.get(mode or "", raw)
+
+
+# Tables of a national archive too long to count on every page view (cells: ~200 rows per
+# report, checks: ~80): their unfiltered pages skip the total count and the facets, which
+# would take seconds; with any filter (a report_id, a status …) both come back.
+UNCOUNTED_TABLES = ("cells", "checks")
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    """Before Datasette reads a table request: is it a big search, or a whole huge table?"""
+
+    def wrap(app):
+        async def wrapped(scope, receive, send):
+            if scope.get("type") == "http":
+                if b"_search=" in scope.get("query_string", b""):
+                    scope = await _size_up(datasette, scope)
+                else:
+                    scope = _whole_huge_table(datasette, scope)
+            await app(scope, receive, send)
+
+        return wrapped
+
+    return wrap
+
+
+def _with_args(scope: dict, args: dict, extra: tuple[str, ...]) -> dict:
+    missing = {k: "1" for k in extra if k not in args}
+    if not missing:
+        return scope
+    sep = b"&" if scope.get("query_string") else b""
+    return dict(
+        scope, query_string=scope.get("query_string", b"") + sep + urlencode(missing).encode()
+    )
+
+
+def _whole_huge_table(datasette, scope: dict) -> dict:
+    parts = scope.get("path", "").strip("/").split("/")
+    if len(parts) != 2 or parts[0] not in datasette.databases:
+        return scope
+    if parts[1].rsplit(".", 1)[0] not in UNCOUNTED_TABLES:
+        return scope
+    args = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
+    if any(not k.startswith("_") or k in ("_where", "_search") for k in args):
+        return scope  # filtered: counting and faceting the rows asked for is fine
+    return _with_args(scope, args, ("_nocount", "_nofacet"))
+
+
+async def _size_up(datasette, scope: dict) -> dict:
+    parts = scope.get("path", "").strip("/").split("/")
+    if len(parts) != 2 or parts[0].startswith("-"):
+        return scope
+    database, table = parts[0], parts[1].rsplit(".", 1)[0]
+    if database not in datasette.databases:
+        return scope
+    args = dict(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True))
+    query = args.get("_search")
+    if not query:
+        return scope
+    db = datasette.get_database(database)
+    if table not in await db.table_names():
+        return scope
+    fts_table = await _fts_table(datasette, database, table, args)
+    if not fts_table:
+        return scope
+    raw = _raw(datasette, database, table, args.get("_searchmode"))
+    try:
+        matches = await count_matches(db, fts_table, query, raw=raw)
+    except Exception:  # a raw query with a syntax error: Datasette will report it
+        return scope
+    scope = dict(scope, **{SCOPE_KEY: matches})
+    if matches > BIG:
+        scope = _with_args(scope, args, ("_nocount", "_nofacet"))
+    return scope
 
 
 @hookimpl(specname="filters_from_request")
@@ -33,14 +139,9 @@ def search_filters(request, database, table, datasette):
     async def inner() -> FilterArguments:
         table_metadata = datasette.table_metadata(database, table)
         db = datasette.get_database(database)
-        fts_table = (
-            request.args.get("_fts_table")
-            or table_metadata.get("fts_table")
-            or await db.fts_table(table)
-        )
+        fts_table = await _fts_table(datasette, database, table, request.args)
         fts_pk = request.args.get("_fts_pk", table_metadata.get("fts_pk", "rowid"))
-        raw = table_metadata.get("searchmode") == "raw"
-        raw = {"raw": True, "escaped": False}.get(request.args.get("_searchmode") or "", raw)
+        raw = _raw(datasette, database, table, request.args.get("_searchmode"))
         searches = {
             k: request.args[k]
             for k in request.args
@@ -51,9 +152,16 @@ def search_filters(request, database, table, datasette):
             return FilterArguments([], extra_context=context)
         fts = escape_sqlite(fts_table)
         clauses, params, described = [], {}, []
+        matches = request.scope.get(SCOPE_KEY)
         for i, (key, text) in enumerate(searches.items()):
+            big = False
             if key == "_search":
                 name, target, what = "search", fts, f'search matches "{text}"'
+                if matches is None:  # not sized up on the way in (e.g. a direct view call)
+                    matches = await count_matches(db, fts_table, text, raw=raw)
+                big = matches > BIG
+                if big:
+                    what += f" (more than {BIG:,} reports: count and facets left out)"
             else:
                 column = key.split("_search_", 1)[1]
                 if column not in await db.table_columns(fts_table):
@@ -62,7 +170,12 @@ def search_filters(request, database, table, datasette):
                 what = f'search column "{column}" matches "{text}"'
             match = f":{name}" if raw else f"escape_fts(:{name})"
             pk = escape_sqlite(fts_pk)
-            clauses.append(f"+{pk} IN (SELECT rowid FROM {fts} WHERE {target} MATCH {match})")
+            if big:
+                clauses.append(
+                    f"EXISTS (SELECT 1 FROM {fts} WHERE {target} MATCH {match} AND rowid = {pk})"
+                )
+            else:
+                clauses.append(f"{pk} IN (SELECT rowid FROM {fts} WHERE {target} MATCH {match})")
             params[name] = text
             described.append(what)
             context["search"] = text
