@@ -20,16 +20,13 @@ import shutil
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 from .content import CONTENT_DIR, SUFFIX, truth_hash
 from .documents import (
-    FIXED_TIME,
-    TableStyle,
     build_docx,
+    build_ofd,
     build_scan,
-    grids_for,
     normalise_pdf,
     render_pages,
     soffice_convert,
@@ -63,72 +60,6 @@ def revised_truth(truth: dict) -> dict:
         },
     )
     return t
-
-
-def build_ofd(truth: dict, title: str, style: TableStyle) -> bytes:
-    """A minimal OFD (GB/T 33190) package: one TextObject per printed line, tables as rows."""
-    lines: list[list[tuple[float, str]]] = []  # each line: (x mm, text) pieces
-    for block in truth["blocks"]:
-        if block["type"] == "p":
-            text = block["text"]
-            while text:
-                lines.append([(25.0, text[:38])])
-                text = text[38:]
-            continue
-        n_rows, widths, cells = grids_for(truth, block["key"], style)
-        scale = 160.0 / sum(widths)
-        xs = [25.0]
-        for w in widths:
-            xs.append(xs[-1] + w * scale)
-        for r in range(n_rows):
-            row = sorted((c for c in cells if c[0] == r), key=lambda c: c[1])
-            lines.append([(round(xs[c[1]], 1), c[4].replace("\n", "")) for c in row if c[4]])
-    pages = [lines[i : i + 44] for i in range(0, len(lines), 44)]
-    ns = 'xmlns:ofd="http://www.ofdspec.org/2016"'
-    files: dict[str, str] = {}
-    uid = 10
-    page_refs = []
-    for pi, plines in enumerate(pages):
-        objs = []
-        for li, pieces in enumerate(plines):
-            y = 30 + li * 5.5
-            for x, text in pieces:
-                uid += 1
-                esc_text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                objs.append(
-                    f'<ofd:TextObject ID="{uid}" Boundary="{x} {y:.1f} 160 5" Font="2" Size="3.5">'
-                    f'<ofd:TextCode X="0" Y="3.5">{esc_text}</ofd:TextCode></ofd:TextObject>'
-                )
-        files[f"Doc_0/Pages/Page_{pi}/Content.xml"] = (
-            f'<?xml version="1.0" encoding="UTF-8"?>\n<ofd:Page {ns}><ofd:Content>'
-            f'<ofd:Layer ID="{pi + 3}">{"".join(objs)}</ofd:Layer></ofd:Content></ofd:Page>'
-        )
-        page_refs.append(f'<ofd:Page ID="{1000 + pi}" BaseLoc="Pages/Page_{pi}/Content.xml"/>')
-    files["OFD.xml"] = (
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<ofd:OFD {ns} Version="1.1" DocType="OFD">'
-        f"<ofd:DocBody><ofd:DocInfo><ofd:DocID>{hashlib.md5(title.encode()).hexdigest()}"
-        f"</ofd:DocID><ofd:Title>{title}</ofd:Title><ofd:CreationDate>{truth['report_date']}"
-        "</ofd:CreationDate><ofd:Creator>OFD Writer</ofd:Creator></ofd:DocInfo>"
-        "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"
-    )
-    files["Doc_0/Document.xml"] = (
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<ofd:Document {ns}><ofd:CommonData>'
-        f"<ofd:MaxUnitID>{uid}</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 210 297"
-        "</ofd:PhysicalBox></ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes>"
-        f"</ofd:CommonData><ofd:Pages>{''.join(page_refs)}</ofd:Pages></ofd:Document>"
-    )
-    files["Doc_0/PublicRes.xml"] = (
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<ofd:Res {ns} BaseLoc="Res"><ofd:Fonts>'
-        '<ofd:Font ID="2" FontName="宋体" FamilyName="宋体"/></ofd:Fonts></ofd:Res>'
-    )
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name in sorted(files, key=lambda n: (n != "OFD.xml", n)):
-            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            z.writestr(info, files[name].encode("utf-8"))
-    return buf.getvalue()
 
 
 def main() -> None:

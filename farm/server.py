@@ -346,6 +346,10 @@ class FarmServer:
                         await writer.drain()
                     except ConnectionError:
                         break
+                if sent < length and entry is not None:
+                    # Noticed a while after the client left (TLS hides it): this t_end is ours,
+                    # not the client's.
+                    entry["error"] = "client hung up"
             else:
                 writer.write(resp.body)
                 sent = len(resp.body)

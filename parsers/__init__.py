@@ -35,25 +35,16 @@ def _parse(data: bytes, filename: str, source: dict, deadline_s: float, ocr: boo
 
 
 def _parse_pages(images: list[bytes], source: dict, deadline_s: float) -> dict:
-    from . import ocr
-    from .document import Document, Table
+    from .document import Document
+    from .extract import ocr_pictures
     from .report import build_report
 
     deadline = time.monotonic() + deadline_s
+    # Each picture is one page of the report.
+    pictures = dict(enumerate(images, start=1))
     doc = Document(extraction="ocr", media_type="text/html", pages=len(images))
-    for number, data in enumerate(images, start=1):
-        blocks, warnings = ocr.ocr_image_file(data, deadline=deadline)
-        doc.warnings.extend(warnings)
-        for block in blocks:  # each picture is one page of the report
-            block.page = number
-            if isinstance(block, Table):
-                for row in block.rows:
-                    for cell in row:
-                        cell.page = number
-            doc.blocks.append(block)
-    if not doc.blocks:
-        doc.extraction = "none"
-        doc.warnings.append("no text recognised in the page images")
+    doc.page_pictures = pictures
+    ocr_pictures(doc, deadline)
     return build_report(doc, source)
 
 

@@ -69,6 +69,9 @@ class Document:
     meta: dict[str, str] = field(default_factory=dict)
     # Pages whose tables are pictures (image_only sections) — used for layout flags.
     image_pages: set[int] = field(default_factory=set)
+    # Pages that are nothing but a picture (an image-only OFD page), by page number: OCR reads
+    # them (``extract.ocr_pictures``).
+    page_pictures: dict[int, bytes] = field(default_factory=dict)
 
     def text(self) -> str:
         """All text in reading order; table rows become tab-joined lines."""

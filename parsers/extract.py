@@ -43,6 +43,34 @@ def _ocr_pdf(data: bytes, doc: Document, deadline: float | None) -> None:
     doc.extraction = "mixed" if had_text else "ocr"
 
 
+def ocr_pictures(doc: Document, deadline: float | None) -> None:
+    """OCR the pages that are only a picture, each as its own page, into ``doc``."""
+    from . import ocr
+
+    pages = sorted(doc.page_pictures)
+    if len(pages) > MAX_OCR_PAGES:
+        doc.warnings.append(f"only the first {MAX_OCR_PAGES} of {len(pages)} image pages are OCR'd")
+        pages = pages[:MAX_OCR_PAGES]
+    extra: list[Block] = []
+    for number in pages:
+        blocks, warnings = ocr.ocr_image_file(doc.page_pictures[number], deadline=deadline)
+        doc.warnings.extend(warnings)
+        for block in blocks:
+            block.page = number
+            if isinstance(block, Table):
+                for row in block.rows:
+                    for cell in row:
+                        cell.page = number
+        extra.extend(blocks)
+    had_text = bool(doc.blocks)
+    if extra:
+        doc.blocks = _merge_by_page(doc.blocks, extra)
+        doc.extraction = "mixed" if had_text else "ocr"
+    elif not had_text:
+        doc.extraction = "none"
+        doc.warnings.append("no text recognised in the page images")
+
+
 def extract(
     data: bytes, filename: str = "", *, deadline: float | None = None, ocr: bool = True
 ) -> Document:
@@ -90,7 +118,14 @@ def _extract(
     if kind == "ofd":
         from .ofd import extract_ofd
 
-        return extract_ofd(data)
+        doc = extract_ofd(data)
+        if doc.page_pictures and ocr:
+            ocr_pictures(doc, deadline)
+        elif doc.page_pictures:
+            doc.warnings.append(f"{len(doc.page_pictures)} page(s) are images; OCR is off")
+            if not doc.blocks:
+                doc.extraction = "none"
+        return doc
     if kind == "html":
         from .html import extract_html
 

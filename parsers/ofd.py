@@ -4,7 +4,8 @@ An OFD is a zip: ``OFD.xml`` names the document, the document lists its pages, a
 ``Content.xml`` places ``TextObject``s at positions (millimetres). There is no notion of a
 table cell, so table rows are recognised as lines made of several separate text objects, and
 the tables are *positional*: value columns come from where the values stand
-(``tables._value_columns``), a blank cell being simply absent.
+(``tables._value_columns``), a blank cell being simply absent. A page with no text but a
+picture (a scanned page) hands the picture on for OCR (``Document.page_pictures``).
 """
 
 from __future__ import annotations
@@ -61,6 +62,45 @@ def _page_texts(xml: bytes) -> list[_Text]:
     return out
 
 
+def _page_pictures(xml: bytes) -> list[tuple[float, str]]:
+    """The images placed on a page: (area in mm², resource id)."""
+    from lxml import etree
+
+    root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True))
+    out = []
+    for obj in root.iter():
+        if _tag(obj) == "ImageObject" and obj.get("ResourceID"):
+            box = [float(v) for v in (obj.get("Boundary") or "0 0 0 0").split()[:4]]
+            out.append((box[2] * box[3] if len(box) == 4 else 0.0, obj.get("ResourceID")))
+    return out
+
+
+def _media_files(zf: zipfile.ZipFile, doc_path: str, document: str) -> dict[str, str]:
+    """Resource id → path in the package, from the document's resource files."""
+    from lxml import etree
+
+    media: dict[str, str] = {}
+    for res in re.findall(r"<(?:\w+:)?(?:PublicRes|DocumentRes)>\s*([^<\s]+)\s*</", document):
+        res_path = normpath(join(dirname(doc_path), res.lstrip("/")))
+        try:
+            root = etree.fromstring(
+                read_member(zf, res_path),
+                etree.XMLParser(resolve_entities=False, no_network=True),
+            )
+        except (KeyError, etree.XMLSyntaxError):
+            continue
+        base = join(dirname(res_path), root.get("BaseLoc") or "")
+        for el in root.iter():
+            if _tag(el) != "MultiMedia":
+                continue
+            files = [c.text for c in el if _tag(c) == "MediaFile" and c.text]
+            if files and el.get("ID"):
+                f = files[0].strip()  # relative to the resource file's BaseLoc, or absolute
+                path = f.lstrip("/") if f.startswith("/") else join(base, f)
+                media[el.get("ID")] = normpath(path)
+    return media
+
+
 def _lines(texts: list[_Text]) -> list[list[_Text]]:
     lines: list[list[_Text]] = []
     for t in sorted(texts, key=lambda t: (t.y, t.x)):
@@ -78,10 +118,35 @@ def _is_row(line: list[_Text]) -> bool:
     return any(b.x - (a.x + a.width) > 0.8 * a.size for a, b in itertools.pairwise(line))
 
 
-def _page_blocks(texts: list[_Text], number: int, coords: str) -> list:
+def _table_lines(lines: list[list[_Text]]) -> list[bool]:
+    """Which lines belong to a table: rows of several cells, and the short lines between two
+    such rows (a label wrapped inside its cell: ``5.要求行政机关确认或重`` / ``新出具…信息``)."""
+    rows = [_is_row(line) for line in lines]
+    out = rows.copy()
+    i = 0
+    while i < len(lines):
+        if rows[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and not rows[j]:
+            j += 1
+        run = lines[i:j]
+        if (
+            i > 0
+            and j < len(lines)
+            and len(run) <= 3
+            and all(sum(len(t.text) for t in line) <= 20 for line in run)
+        ):
+            out[i:j] = [True] * len(run)
+        i = j
+    return out
+
+
+def _page_blocks(lines: list[list[_Text]], in_table: list[bool], number: int, coords: str) -> list:
     blocks: list = []
     rows: list[list[Cell]] = []
-    right = max((t.x + t.width for t in texts), default=0)
+    right = max((t.x + t.width for line in lines for t in line), default=0)
     para: list[str] = []
     last_right = 0.0
 
@@ -97,8 +162,8 @@ def _page_blocks(texts: list[_Text], number: int, coords: str) -> list:
             )
             rows.clear()
 
-    for line in _lines(texts):
-        if _is_row(line):
+    for line, tabular in zip(lines, in_table, strict=True):
+        if tabular:
             flush_para()
             rows.append([Cell(t.text.strip(), t.x, t.x + t.width, number) for t in line])
             continue
@@ -128,12 +193,30 @@ def extract_ofd(data: bytes) -> Document:
             coords = f"ofd:{float(w):g}x{float(h):g}"
             pages = re.findall(r"<(?:\w+:)?Page\b[^>]*BaseLoc=\"([^\"]+)\"", document)
             doc.pages = len(pages)
+            media: dict[str, str] | None = None
+            page_lines: list[tuple[int, list[list[_Text]]]] = []
             for n, loc in enumerate(pages, start=1):
                 path = normpath(join(dirname(doc_path), loc.lstrip("/")))
                 if path not in names:
                     doc.warnings.append(f"OFD page {n} is missing ({path})")
                     continue
-                doc.blocks.extend(_page_blocks(_page_texts(read_member(zf, path)), n, coords))
+                content = read_member(zf, path)
+                texts = _page_texts(content)
+                if texts:
+                    page_lines.append((n, _lines(texts)))
+                    continue
+                # A scanned page: one picture covering it, for OCR.
+                pictures = sorted(_page_pictures(content), reverse=True)
+                if pictures:
+                    media = _media_files(zf, doc_path, document) if media is None else media
+                    if pictures[0][1] in media and media[pictures[0][1]] in names:
+                        doc.page_pictures[n] = read_member(zf, media[pictures[0][1]])
+            # Tables run over page breaks, and so do labels wrapped inside their cells: decide
+            # which lines are tabular over the whole document, then cut it back into pages.
+            flags = iter(_table_lines([line for _, lines in page_lines for line in lines]))
+            for n, lines in page_lines:
+                page_flags = [next(flags) for _ in lines]
+                doc.blocks.extend(_page_blocks(lines, page_flags, n, coords))
     except UnsafeArchive as exc:
         return Document(
             extraction="none",
@@ -148,7 +231,7 @@ def extract_ofd(data: bytes) -> Document:
         return Document(
             extraction="none", media_type=doc.media_type, warnings=[f"unreadable OFD: {exc}"]
         )
-    if not doc.blocks:
+    if not doc.blocks and not doc.page_pictures:
         doc.extraction = "none"
-        doc.warnings.append("the OFD has no text (image-only pages are not OCR'd yet)")
+        doc.warnings.append("the OFD has neither text nor page images")
     return doc

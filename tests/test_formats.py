@@ -13,7 +13,7 @@ from conftest import REPORTS, expected_cell, manifest, norm, parsed, truth
 from parsers import schema
 
 TEXT_FORMATS = ("html", "docx", "pdf", "doc", "wps", "borderless_pdf", "ofd")
-OCR_PDFS = ("scan_pdf", "cid_pdf")  # both read by OCR
+OCR_FORMATS = ("scan_pdf", "cid_pdf", "scan_ofd")  # read by OCR
 
 
 def _columns(table: str, layout: str) -> tuple[str, ...]:
@@ -64,7 +64,7 @@ def test_text_layer_formats_every_cell(entry):
     assert cell_errors(report, entry["seed"]) == []
 
 
-@pytest.mark.parametrize("entry", entries((*TEXT_FORMATS, *OCR_PDFS)))
+@pytest.mark.parametrize("entry", entries((*TEXT_FORMATS, *OCR_FORMATS)))
 def test_formats_metadata(entry):
     report = parsed(str(REPORTS / entry["file"]))
     t, want = truth(entry["seed"]), entry["expected"]
@@ -77,8 +77,8 @@ def test_formats_metadata(entry):
     assert report["is_annual_report"] is True
 
 
-@pytest.mark.parametrize("entry", entries(OCR_PDFS))
-def test_scanned_and_cid_pdfs_every_cell(entry):
+@pytest.mark.parametrize("entry", entries(OCR_FORMATS))
+def test_scanned_documents_every_cell(entry):
     # A scan (straight or tilted, noisy) and a PDF whose CJK text extracts as (cid:…) both go
     # through OCR and must come out cell for cell like the text-layer formats.
     report = parsed(str(REPORTS / entry["file"]))
