@@ -36,6 +36,20 @@ from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 from parsers.html import detect_encoding
 
+
+class _OneLine(logging.Filter):
+    """robots.txt download failures are expected (the portal's outcome records them): one line,
+    not a traceback, at WARNING."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.getMessage().startswith("Error downloading"):
+            record.exc_info = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+logging.getLogger("scrapy.downloadermiddlewares.robotstxt").addFilter(_OneLine())
+
 # Scrapy's cookie middleware asks tldextract whether a domain is public, and tldextract's
 # default first fetches the Public Suffix List from publicsuffix.org and GitHub: a crawl must
 # contact only the portals it was given. The snapshot bundled with tldextract is enough for

@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import logging
 import ssl
 import threading
 import time
@@ -365,5 +366,15 @@ def http_date_now() -> str:
 
     return http_date(dt.datetime.now(dt.UTC))
 
+
+class _ClientGone(logging.Filter):
+    """A crawler hanging up on an oversized file is expected here: asyncio's warning for each
+    write to the dead socket (behind TLS the server notices late) is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != "socket.send() raised exception."
+
+
+logging.getLogger("asyncio").addFilter(_ClientGone())
 
 __all__ = ["CONTROL_HOST", "FarmServer", "Request", "RequestLog", "Response"]
