@@ -421,7 +421,9 @@ class PortalSpider(Spider):
         pictures = self._page_pictures(response) if not files and markers == 0 else []
         if pictures:
             # 图片版: the report is the pictures of its pages. Fetch them in order, one at a time.
-            yield self._next_picture(response, portal, hints, pictures, [])
+            yield self._picture_request(
+                portal, hints, response.url, _fetched(response), pictures, []
+            )
             return
         if markers >= 3 or not files:
             # The page is the report (or, with no attachment, the only candidate for one).
@@ -444,20 +446,22 @@ class PortalSpider(Spider):
                 urls.append(response.urljoin(src))
         return urls
 
-    def _next_picture(self, response, portal: Portal, hints: dict, todo: list[str], done: list):
-        article = response.meta.get("article") or response
+    def _picture_request(
+        self, portal: Portal, hints: dict, article_url: str, article: Fetched, todo, done
+    ) -> Request:
+        """The next picture of a 图片版 article; the last one's callback yields the report."""
         return Request(
             todo[0],
             callback=self.parse_picture,
             errback=self.document_failed,
-            headers={"Referer": article.url},
+            headers={"Referer": article_url},
             meta=self._meta(
                 portal,
                 "document",
                 hints=hints,
-                page_url=article.url,
-                article_url=article.url,
-                article_fetched=_fetched(article),
+                page_url=article_url,
+                article_url=article_url,
+                article_fetched=article,
                 todo=todo[1:],
                 done=done,
             ),
@@ -466,37 +470,18 @@ class PortalSpider(Spider):
 
     def parse_picture(self, response: Response):
         portal = self._portal(response)
-        done = [*response.meta["done"], _fetched(response)]
-        todo = response.meta["todo"]
-        if todo:
-            yield Request(
-                todo[0],
-                callback=self.parse_picture,
-                errback=self.document_failed,
-                headers={"Referer": response.meta["article_url"]},
-                meta={
-                    **{
-                        k: response.meta[k]
-                        for k in (
-                            "portal",
-                            "kind",
-                            "hints",
-                            "page_url",
-                            "article_url",
-                            "article_fetched",
-                        )
-                    },
-                    "todo": todo[1:],
-                    "done": done,
-                },
-                priority=PRIORITY["document"],
+        meta = response.meta
+        hints = meta.get("hints", {})
+        done = [*meta["done"], _fetched(response)]
+        if meta["todo"]:
+            yield self._picture_request(
+                portal, hints, meta["article_url"], meta["article_fetched"], meta["todo"], done
             )
             return
-        hints = response.meta.get("hints", {})
         self.ledger[portal.code].documents += 1
         yield ImageReportItem(
             portal_code=portal.code,
-            page=response.meta["article_fetched"],
+            page=meta["article_fetched"],
             images=done,
             fetched_at=now(),
             listed_title=hints.get("listed_title"),
