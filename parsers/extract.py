@@ -23,13 +23,16 @@ def _merge_by_page(blocks: list[Block], extra: list[Block]) -> list[Block]:
     return [b for *_, b in sorted(keyed, key=lambda k: k[:3])]
 
 
+def _capped(pages: list[int], doc: Document) -> list[int]:
+    if len(pages) > MAX_OCR_PAGES:
+        doc.warnings.append(f"only the first {MAX_OCR_PAGES} of {len(pages)} image pages are OCR'd")
+    return pages[:MAX_OCR_PAGES]
+
+
 def _ocr_pdf(data: bytes, doc: Document, deadline: float | None) -> None:
     from . import ocr
 
-    pages = sorted(doc.image_pages)
-    if len(pages) > MAX_OCR_PAGES:
-        doc.warnings.append(f"only the first {MAX_OCR_PAGES} of {len(pages)} image pages are OCR'd")
-        pages = pages[:MAX_OCR_PAGES]
+    pages = _capped(sorted(doc.image_pages), doc)
     blocks, warnings = ocr.ocr_pdf_pages(data, pages, deadline=deadline)
     doc.warnings.extend(warnings)
     # A page flagged for a picture of a table still has its text layer: take only the tables
@@ -47,10 +50,7 @@ def ocr_pictures(doc: Document, deadline: float | None) -> None:
     """OCR the pages that are only a picture, each as its own page, into ``doc``."""
     from . import ocr
 
-    pages = sorted(doc.page_pictures)
-    if len(pages) > MAX_OCR_PAGES:
-        doc.warnings.append(f"only the first {MAX_OCR_PAGES} of {len(pages)} image pages are OCR'd")
-        pages = pages[:MAX_OCR_PAGES]
+    pages = _capped(sorted(doc.page_pictures), doc)
     extra: list[Block] = []
     for number in pages:
         blocks, warnings = ocr.ocr_image_file(doc.page_pictures[number], deadline=deadline)

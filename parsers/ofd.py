@@ -43,15 +43,23 @@ def _width(text: str, size: float) -> float:
     return sum(size if ord(ch) > 0x2E7F else 0.55 * size for ch in text)
 
 
-def _page_texts(xml: bytes) -> list[_Text]:
+def _xml(data: bytes):
+    """Parse package XML without entities or network access."""
     from lxml import etree
 
-    root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True))
+    return etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+
+
+def _box(obj) -> list[float]:
+    return [float(v) for v in (obj.get("Boundary") or "0 0 0 0").split()[:4]]
+
+
+def _page_texts(page) -> list[_Text]:
     out: list[_Text] = []
-    for obj in root.iter():
+    for obj in page.iter():
         if _tag(obj) != "TextObject":
             continue
-        box = [float(v) for v in (obj.get("Boundary") or "0 0 0 0").split()[:4]]
+        box = _box(obj)
         size = float(obj.get("Size") or 3.5)
         for code in obj:
             if _tag(code) != "TextCode" or not (code.text or "").strip():
@@ -62,15 +70,12 @@ def _page_texts(xml: bytes) -> list[_Text]:
     return out
 
 
-def _page_pictures(xml: bytes) -> list[tuple[float, str]]:
+def _page_pictures(page) -> list[tuple[float, str]]:
     """The images placed on a page: (area in mm², resource id)."""
-    from lxml import etree
-
-    root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True))
     out = []
-    for obj in root.iter():
+    for obj in page.iter():
         if _tag(obj) == "ImageObject" and obj.get("ResourceID"):
-            box = [float(v) for v in (obj.get("Boundary") or "0 0 0 0").split()[:4]]
+            box = _box(obj)
             out.append((box[2] * box[3] if len(box) == 4 else 0.0, obj.get("ResourceID")))
     return out
 
@@ -83,10 +88,7 @@ def _media_files(zf: zipfile.ZipFile, doc_path: str, document: str) -> dict[str,
     for res in re.findall(r"<(?:\w+:)?(?:PublicRes|DocumentRes)>\s*([^<\s]+)\s*</", document):
         res_path = normpath(join(dirname(doc_path), res.lstrip("/")))
         try:
-            root = etree.fromstring(
-                read_member(zf, res_path),
-                etree.XMLParser(resolve_entities=False, no_network=True),
-            )
+            root = _xml(read_member(zf, res_path))
         except (KeyError, etree.XMLSyntaxError):
             continue
         base = join(dirname(res_path), root.get("BaseLoc") or "")
@@ -200,7 +202,7 @@ def extract_ofd(data: bytes) -> Document:
                 if path not in names:
                     doc.warnings.append(f"OFD page {n} is missing ({path})")
                     continue
-                content = read_member(zf, path)
+                content = _xml(read_member(zf, path))
                 texts = _page_texts(content)
                 if texts:
                     page_lines.append((n, _lines(texts)))
