@@ -12,10 +12,8 @@ per host at once — what the farm could take, not what a real portal should get
 from __future__ import annotations
 
 import argparse
-import os
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -41,32 +39,10 @@ MODES = {
 
 
 def run(f: farm.Farm, db: Path, extra: list[str]) -> tuple[float, int]:
-    env = {**os.environ, **f.env()}
+    argv, env = f.crawl_command(db, *extra)
     before = len(f.requests())
     started = time.monotonic()
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "crawler",
-            "crawl",
-            "--registry",
-            str(f.registry_path),
-            "--db",
-            str(db),
-            "--log-level",
-            "ERROR",
-            "-s",
-            "NIANBAO_ALLOWED_HOSTS=*.test,192.0.2.10",
-            "-s",
-            "AUTOTHROTTLE_START_DELAY=0",
-            *extra,
-        ],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    subprocess.run(argv, env=env, cwd=ROOT, check=True, capture_output=True)
     pages = sum(1 for r in f.requests()[before:] if r["method"] != "CONNECT")
     return time.monotonic() - started, pages
 

@@ -374,9 +374,7 @@ def demo(db_path: Path, port: int, no_serve: bool, time_scale: float, delay: flo
     portal's outcome and how the archive compares with the farm's ground truth, and serves the
     archive with Datasette. Run it again to see an incremental re-crawl.
     """
-    import os
     import subprocess
-    import sys
     import time
 
     import farm
@@ -386,33 +384,11 @@ def demo(db_path: Path, port: int, no_serve: bool, time_scale: float, delay: flo
         click.echo(
             f"sample portals running (proxy {f.proxy_url}); crawling into {db_path} …", err=True
         )
-        env = {**os.environ, **f.env()}
-        env.pop("no_proxy", None)
-        env.pop("NO_PROXY", None)
-        started = time.monotonic()
-        proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "crawler",
-                "crawl",
-                "--registry",
-                str(f.registry_path),
-                "--db",
-                str(db_path),
-                "--delay",
-                str(delay),
-                "--log-level",
-                "ERROR",
-                "-s",
-                "NIANBAO_ALLOWED_HOSTS=*.test,192.0.2.10",
-                "-s",
-                f"NIANBAO_BACKOFF_BASE={max(time_scale, 0.05)}",
-                "-s",
-                "AUTOTHROTTLE_START_DELAY=0",
-            ],
-            env=env,
+        argv, env = f.crawl_command(
+            db_path, "--delay", str(delay), "-s", f"NIANBAO_BACKOFF_BASE={max(time_scale, 0.05)}"
         )
+        started = time.monotonic()
+        proc = subprocess.run(argv, env=env)
         if proc.returncode != 0:
             raise click.ClickException("the crawl failed (see the messages above)")
         scores = score(db_path, f.manifest)

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -31,6 +33,10 @@ from .server import CONTROL_HOST, FarmServer, RequestLog
 from .sites import MUTATIONS, build_sites
 from .sites.base import TLS_OK, FarmState, Site
 from .tls import server_context
+
+# The farm's portals: *.test names, and one documentation address (RFC 5737) for a portal that
+# publishes under a bare IP.
+ALLOWED_HOSTS = "*.test,192.0.2.10"
 
 __all__ = [
     "CONTROL_HOST",
@@ -143,6 +149,33 @@ class Farm:
             "HTTP_PROXY": self.proxy_url,
             "HTTPS_PROXY": self.proxy_url,
         }
+
+    def crawl_command(
+        self, db: Path | str, *extra: str, registry: str | None = None, log_level: str = "ERROR"
+    ) -> tuple[list[str], dict[str, str]]:
+        """``nianbao crawl`` of this farm as a subprocess: its argv and environment (the farm as
+        the proxy, any no_proxy dropped so that nothing bypasses it)."""
+        env = {**os.environ, **self.env()}
+        env.pop("no_proxy", None)
+        env.pop("NO_PROXY", None)
+        argv = [
+            sys.executable,
+            "-m",
+            "crawler",
+            "crawl",
+            "--registry",
+            registry or str(self.registry_path),
+            "--db",
+            str(db),
+            "--log-level",
+            log_level,
+            "-s",
+            f"NIANBAO_ALLOWED_HOSTS={ALLOWED_HOSTS}",
+            "-s",
+            "AUTOTHROTTLE_START_DELAY=0",  # the farm's own delays are what is measured
+            *extra,
+        ]
+        return argv, env
 
     @property
     def manifest(self) -> dict:

@@ -32,32 +32,18 @@ COMPLETE = {"990101", "990102", "990201", "990301", "990401", "990501", "990601"
 
 
 def crawl(f: farm.Farm, db: Path, *args: str, registry: str | None = None, wait: bool = True):
-    env = {**os.environ, **f.env()}
-    env.pop("no_proxy", None)
-    env.pop("NO_PROXY", None)
-    cmd = [
-        sys.executable,
-        "-m",
-        "crawler",
-        "crawl",
-        "--registry",
-        registry or str(f.registry_path),
-        "--db",
-        str(db),
+    cmd, env = f.crawl_command(
+        db,
         "--delay",
         str(DELAY),
-        "--log-level",
-        "INFO",
-        "-s",
-        "NIANBAO_ALLOWED_HOSTS=*.test,192.0.2.10",
         "-s",
         f"NIANBAO_BACKOFF_BASE={SCALE}",
         "-s",
-        "AUTOTHROTTLE_START_DELAY=0",
-        "-s",
         "DOWNLOAD_TIMEOUT=10",
         *args,
-    ]
+        registry=registry,
+        log_level="INFO",
+    )
     if not wait:
         return subprocess.Popen(
             cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
