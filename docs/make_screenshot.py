@@ -17,17 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from sample_archive import build, serving  # noqa: E402
+from sample_archive import build, launch_chromium, serving  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshot.png"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 def main(out: Path = OUT, path: str = "/archive/reports") -> Path:
@@ -36,7 +28,7 @@ def main(out: Path = OUT, path: str = "/archive/reports") -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         sample = build(Path(tmp) / "archive.db")
         with serving(sample.path) as url, sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            browser = launch_chromium(p)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(url + path, wait_until="networkidle")
             page.screenshot(path=str(out))
