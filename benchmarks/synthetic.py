@@ -20,10 +20,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crawler.agencies import agency_type
-from crawler.archive import T2_COLUMNS, WIDE, check_row, report_key
-from crawler.search import index_text
-from crawler.store import EXTENSIONS
+from crawler.archive import check_row, report_key
+from crawler.archive.agencies import agency_type
+from crawler.archive.columns import T2_COLUMNS, WIDE
+from crawler.archive.search import index_text
+from crawler.archive.store import EXTENSIONS
 from parsers import PARSER_VERSION, checks, schema
 
 # Counties per province (rounded real counts of county-level divisions), scaled to ~2,900.

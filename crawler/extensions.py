@@ -12,7 +12,7 @@ import logging
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from .archive import Archive
+from .state import CrawlState
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 class CrawlRecorder:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
-        self.db_path = crawler.settings.get("NIANBAO_DB")
+        self.state = CrawlState.of(crawler)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -29,34 +29,56 @@ class CrawlRecorder:
         return cls(crawler)
 
     def spider_opened(self, spider: Spider) -> None:
-        archive = Archive(self.db_path)
-        try:
-            portals = getattr(spider, "portals", [])
-            archive.upsert_portals(p.as_row() for p in portals)
-            resume = self.crawler.settings.getbool("NIANBAO_RESUME")
-            run_id = archive.unfinished_run(spider.registry_path) if resume else None
-            if run_id is None:
-                args = {"portals": [p.code for p in portals], "years": spider.years_spec}
-                run_id = archive.start_run(spider.registry_path, args)
-            else:
-                logger.info("resuming unfinished crawl run %d", run_id)
-            self.crawler.nianbao_run_id = run_id
-            spider.run_id = run_id
-        finally:
-            archive.close()
+        archive = self.state.archive
+        portals = getattr(spider, "portals", [])
+        archive.upsert_portals(p.as_row() for p in portals)
+        resume = self.crawler.settings.getbool("NIANBAO_RESUME")
+        run_id = archive.unfinished_run(spider.registry_path) if resume else None
+        if run_id is None:
+            args = {"portals": [p.code for p in portals], "years": spider.years_spec}
+            run_id = archive.start_run(spider.registry_path, args)
+        else:
+            logger.info("resuming unfinished crawl run %d", run_id)
+        self.state.run_id = run_id
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        archive = Archive(self.db_path)
-        try:
-            for code, entry in getattr(spider, "ledger", {}).items():
-                status, why = entry.outcome()
-                archive.set_portal_status(code, status, why, spider.run_id, entry.platform)
-                logger.info("portal %s: %s (%s)", code, status, why)
-            stats = dict(self.crawler.stats.get_stats())
-            stats["finish_reason"] = reason
-            if reason == "finished":
-                archive.finish_run(spider.run_id, stats)
-            else:
-                archive.update_run_stats(spider.run_id, stats)  # left unfinished: resumable
-        finally:
-            archive.close()
+        archive = self.state.archive
+        for code, entry in getattr(spider, "ledger", {}).items():
+            status, why = entry.outcome()
+            archive.set_portal_status(code, status, why, self.state.run_id, entry.platform)
+            logger.info("portal %s: %s (%s)", code, status, why)
+        stats = dict(self.crawler.stats.get_stats())
+        stats["finish_reason"] = reason
+        if reason == "finished":
+            archive.finish_run(self.state.run_id, stats)
+        else:
+            archive.update_run_stats(self.state.run_id, stats)  # left unfinished: resumable
+
+
+class _OneLine(logging.Filter):
+    """robots.txt download failures are expected (the portal's outcome records them): one line,
+    not a traceback, at WARNING."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.getMessage().startswith("Error downloading"):
+            record.exc_info = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+class QuietLogs:
+    """Log policy for expected failures, installed for the crawl's life."""
+
+    LOGGER = "scrapy.downloadermiddlewares.robotstxt"
+
+    def __init__(self, crawler: Crawler):
+        self.filter = _OneLine()
+        logging.getLogger(self.LOGGER).addFilter(self.filter)
+        crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler):
+        return cls(crawler)
+
+    def engine_stopped(self) -> None:
+        logging.getLogger(self.LOGGER).removeFilter(self.filter)

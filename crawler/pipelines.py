@@ -14,47 +14,38 @@ from concurrent.futures import ThreadPoolExecutor
 
 from scrapy.crawler import Crawler
 
-from .archive import Archive
-from .ingest import ingest, ingest_pictures
-from .items import DocumentItem, FetchFailure, ImageReportItem
-from .store import sha256
+from .archive.ingest import ParseLimits, ingest, ingest_pictures
+from .archive.store import sha256
+from .items import DocumentItem, Fetched, FetchFailure, ImageReportItem
+from .registry import parse_years
+from .state import CrawlState
 
 logger = logging.getLogger(__name__)
-
-
-def _years(spec: str) -> tuple[int, int] | None:
-    """'2021-2024' → (2021, 2024); '2023' → (2023, 2023); '' → None."""
-    spec = (spec or "").strip()
-    if not spec:
-        return None
-    lo, _, hi = spec.partition("-")
-    return int(lo), int(hi or lo)
 
 
 class ArchivePipeline:
     def __init__(self, crawler: Crawler):
         s = crawler.settings
-        self.crawler = crawler
-        self.db_path = s.get("NIANBAO_DB")
-        self.ocr = s.getbool("NIANBAO_OCR")
-        self.years = _years(s.get("NIANBAO_YEARS"))
+        self.state = CrawlState.of(crawler)
+        self.limits = ParseLimits(
+            timeout=s.getfloat("NIANBAO_PARSE_TIMEOUT"),
+            memory_mb=s.getint("NIANBAO_PARSE_MEMORY_MB") or None,
+            ocr=s.getbool("NIANBAO_OCR"),
+        )
+        self.years = parse_years(s.get("NIANBAO_YEARS"))
         self.stats = crawler.stats
         # One thread: it owns the SQLite connection (connections are per-thread).
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive")
-        self.archive: Archive | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler):
         return cls(crawler)
 
-    def _open(self) -> None:
-        self.archive = Archive(self.db_path)
-
     def open_spider(self) -> None:
-        self.pool.submit(self._open).result()
+        self.pool.submit(lambda: self.state.archive).result()
 
     def close_spider(self) -> None:
-        self.pool.submit(lambda: self.archive and self.archive.close()).result()
+        self.pool.submit(self.state.close_archive).result()
         self.pool.shutdown(wait=True)
 
     async def process_item(self, item):
@@ -63,80 +54,58 @@ class ArchivePipeline:
         return item
 
     def _process(self, item) -> None:
-        assert self.archive is not None
-        run_id = getattr(self.crawler, "nianbao_run_id", None)
         if isinstance(item, FetchFailure):
-            self.archive.record_fetch(
+            self.state.archive.record_fetch(
                 url=item.url,
                 fetched_at=item.fetched_at,
                 status=item.status,
                 error=item.error,
                 portal_code=item.portal_code,
-                crawl_run=run_id,
+                crawl_run=self.state.run_id,
                 referer=item.page_url,
             )
-            return
-        if isinstance(item, ImageReportItem):
-            result = ingest_pictures(
-                self.archive,
-                item.page.body,
-                [(f.url, f.body) for f in item.images],
-                url=item.url,
-                portal_code=item.portal_code,
-                published=item.published,
-                title=item.listed_title,
-                agency=item.agency,
-                year=item.year,
-                fetched_at=item.fetched_at,
-            )
-            for f in [item.page, *item.images]:
-                self.archive.record_fetch(
-                    url=f.url,
-                    fetched_at=item.fetched_at,
-                    status=f.status,
-                    etag=f.etag,
-                    last_modified=f.last_modified,
-                    sha256=sha256(f.body),
-                    portal_code=item.portal_code,
-                    crawl_run=run_id,
-                    referer=item.url,
-                )
-            if result.report_id is not None:
-                self.stats.inc_value("nianbao/reports_archived")
-            return
-        if not isinstance(item, DocumentItem):
-            return
+        elif isinstance(item, ImageReportItem):
+            self._pictures(item)
+        elif isinstance(item, DocumentItem):
+            self._document(item)
+
+    def _record(self, f: Fetched, item, digest: str | None, **extra) -> None:
+        self.state.archive.record_fetch(
+            url=f.url,
+            fetched_at=item.listing.fetched_at,
+            status=f.status,
+            etag=f.etag,
+            last_modified=f.last_modified,
+            sha256=digest,
+            portal_code=item.listing.portal_code,
+            crawl_run=self.state.run_id,
+            **extra,
+        )
+
+    def _pictures(self, item: ImageReportItem) -> None:
+        archive = self.state.archive
+        images = [(f.url, f.body) for f in item.images]
+        result = ingest_pictures(archive, item.page.body, images, item.listing, limits=self.limits)
+        for f in [item.page, *item.images]:
+            self._record(f, item, sha256(f.body), referer=item.page.url)
+        if result.report_id is not None:
+            self.stats.inc_value("nianbao/reports_archived")
+
+    def _document(self, item: DocumentItem) -> None:
+        f = item.fetched
         result = ingest(
-            self.archive,
-            item.body,
+            self.state.archive,
+            f.body,
             item.filename or "",
-            portal_code=item.portal_code,
-            page_url=item.page_url,
-            document_url=item.url,
-            published=item.published,
-            title=item.listed_title,
-            agency=item.agency,
-            year=item.year,
-            fetched_at=item.fetched_at,
-            ocr=self.ocr,
+            item.listing,
+            limits=self.limits,
             years=self.years,
         )
-        self.archive.record_fetch(
-            url=item.url,
-            fetched_at=item.fetched_at,
-            status=item.status,
-            etag=item.etag,
-            last_modified=item.last_modified,
-            sha256=result.sha256,
-            content_type=item.content_type,
-            portal_code=item.portal_code,
-            crawl_run=run_id,
-            referer=item.referer,
-        )
+        self._record(f, item, result.sha256, content_type=item.content_type, referer=item.referer)
         if result.report_id is not None:
             self.stats.inc_value("nianbao/reports_archived")
         elif result.parsed is not None and not result.parsed.get("is_annual_report"):
             self.stats.inc_value("nianbao/not_a_report")
-            logger.info("not an annual report (by its content): %s", item.url)
+            logger.info("not an annual report (by its content): %s", f.url)
         if result.parsed is None:
             self.stats.inc_value("nianbao/unchanged")

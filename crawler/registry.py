@@ -15,7 +15,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 PLATFORMS = ("hanweb", "trs", "gkmlpt", "vsb", "jsonapi", "generic")
-BUNDLED = Path(__file__).resolve().parent.parent / "farm" / "registry.csv"
 REQUIRED = ("code", "name", "url")
 
 
@@ -95,8 +94,16 @@ def parse_registry(text: str, source: str = "registry") -> list[Portal]:
     return portals
 
 
-def load_registry(path: str | Path | None = None, codes: list[str] | None = None) -> list[Portal]:
-    path = Path(path) if path else BUNDLED
+NO_REGISTRY = (
+    "no portal registry given: pass --registry FILE (a CSV with code,name,url,…; see "
+    "docs/usage.md, 'The registry'). `nianbao demo` crawls the bundled sample portals."
+)
+
+
+def load_registry(path: str | Path | None, codes: list[str] | None = None) -> list[Portal]:
+    if not path:
+        raise RegistryError(NO_REGISTRY)
+    path = Path(path)
     if not path.exists():
         raise RegistryError(f"no registry at {path}")
     portals = parse_registry(path.read_text(encoding="utf-8-sig"), str(path))
@@ -106,3 +113,12 @@ def load_registry(path: str | Path | None = None, codes: list[str] | None = None
             raise RegistryError(f"not in {path}: {', '.join(sorted(unknown))}")
         portals = [p for p in portals if p.code in codes]
     return portals
+
+
+def parse_years(spec: str | None) -> tuple[int, int] | None:
+    """The crawl's report years: '2021-2024' → (2021, 2024); '2023' → (2023, 2023); '' → None."""
+    spec = (spec or "").strip()
+    if not spec:
+        return None
+    lo, _, hi = spec.partition("-")
+    return int(lo), int(hi or lo)

@@ -16,7 +16,7 @@ NEWSPIDER_MODULE = "spiders"
 
 # --- nianbao --------------------------------------------------------------------------------
 NIANBAO_DB = "archive.db"  # the archive; documents go to <stem>-files/ beside it
-NIANBAO_REGISTRY = ""  # portal registry CSV; empty = the bundled sample registry
+NIANBAO_REGISTRY = ""  # portal registry CSV (required: see docs/usage.md, "The registry")
 NIANBAO_PORTALS = ""  # comma-separated 行政区划代码 to crawl (empty = all)
 NIANBAO_YEARS = ""  # "2021-2024" or "2023": report years to keep (empty = all)
 NIANBAO_CONTACT_URL = "https://github.com/nianbao-archive/nianbao"
@@ -25,7 +25,13 @@ NIANBAO_MAX_LIST_PAGES = 60  # pages of one column before giving up on it
 NIANBAO_EMPTY_PAGES_TO_STOP = 3  # consecutive list pages without a new entry end a column
 NIANBAO_NAV_DEPTH = 4  # link hops from the home page while looking for the 年报 column
 NIANBAO_OCR = True  # OCR scanned reports while archiving them
-NIANBAO_PARSE_TIMEOUT = 180  # seconds per document
+NIANBAO_PARSE_TIMEOUT = 180.0  # seconds per document, OCR included; then it is recorded failed
+NIANBAO_PARSE_MEMORY_MB = 2048  # address space one parse may add (0 = no limit)
+NIANBAO_MAX_FILES_PER_ARTICLE = 6  # attachments followed from one article page
+NIANBAO_SNIFF_BYTES = 20_000  # how much of a page is read to spot a challenge or an error page
+NIANBAO_JS_REDIRECT_MAX_BYTES = 2048  # a page this small that only sets location is a redirect
+NIANBAO_JS_REDIRECT_HOPS = 3  # JavaScript redirects followed in a row
+NIANBAO_WARMUP_BELOW_BYTES = 300  # a 200 this small where a page should be: warm up, ask again
 NIANBAO_BROWSER = True  # render JS-only list pages with Chromium when needed
 # Anti-bot challenges are reported as `blocked`, not fought. An operator may allow this many
 # tries of a challenged page in a real browser (which runs the challenge's script).
@@ -65,25 +71,30 @@ REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19 would open a code-executing HTTP e
 # Requests pass these in ascending order, responses in descending order: responses are
 # decompressed (590) and redirected (600) before we look at them.
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.AllowedHostsMiddleware": 50,
-    "crawler.middlewares.BackoffRetryMiddleware": 550,
-    "crawler.middlewares.ConditionalRequestMiddleware": 560,
-    "crawler.middlewares.WarmUpMiddleware": 579,
-    "crawler.middlewares.JsRedirectMiddleware": 581,
-    "crawler.middlewares.ChallengeMiddleware": 583,
-    "crawler.middlewares.EncodingRepairMiddleware": 585,
-    "crawler.middlewares.CookieGateMiddleware": 610,
+    "crawler.middlewares.hosts.AllowedHostsMiddleware": 50,
+    "crawler.middlewares.stored.StoredDocumentsMiddleware": 60,
+    "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.conditional.ConditionalRequestMiddleware": 560,
+    "crawler.middlewares.warmup.WarmUpMiddleware": 579,
+    "crawler.middlewares.redirects.JsRedirectMiddleware": 581,
+    "crawler.middlewares.challenge.ChallengeMiddleware": 583,
+    "crawler.middlewares.encoding.EncodingRepairMiddleware": 585,
+    "crawler.middlewares.redirects.CookieGateMiddleware": 610,
+    # Scrapy's cookie jar, but with the bundled Public Suffix List (never downloaded)
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "crawler.middlewares.cookies.OfflineCookiesMiddleware": 700,
 }
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 EXTENSIONS = {
     "crawler.throttle.PoliteThrottle": 0,
     "crawler.extensions.CrawlRecorder": 0,
+    "crawler.extensions.QuietLogs": 0,
 }
 
 # --- JavaScript pages: scrapy-playwright with Debian's Chromium --------------------------------
 DOWNLOAD_HANDLERS = {
-    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "http": "crawler.browser.BrowserDownloadHandler",  # scrapy-playwright's, held to our rules
+    "https": "crawler.browser.BrowserDownloadHandler",
 }
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
@@ -102,7 +113,6 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
 }
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 45_000  # challenge pages reload after tens of seconds
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
-PLAYWRIGHT_ABORT_REQUEST = "crawler.browser.abort_request"  # allowed hosts; no pictures
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

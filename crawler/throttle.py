@@ -17,6 +17,8 @@ from scrapy.exceptions import NotConfigured
 from scrapy.extensions.throttle import AutoThrottle
 from scrapy.http import Response
 
+from .state import CrawlState
+
 logger = logging.getLogger(__name__)
 
 
@@ -34,7 +36,7 @@ class PoliteThrottle(AutoThrottle):
         self.floors: dict[str, float] = {}
         self.max_floor = crawler.settings.getfloat("AUTOTHROTTLE_MAX_DELAY")
         crawler.signals.connect(self._robots_parsed, signal=signals.robots_parsed)
-        crawler.nianbao_throttle = self  # found by BackoffRetryMiddleware for 429 answers
+        CrawlState.of(crawler).throttle = self  # BackoffRetryMiddleware raises floors on 429
 
     def raise_floor(self, host: str, delay: float) -> None:
         delay = min(delay, self.max_floor)

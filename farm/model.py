@@ -26,7 +26,7 @@ FORMATS = ("html", "pdf", "docx", "doc", "wps", "scan_pdf", "ofd", "images")
 class Agency:
     key: str  # unique within the portal, used in ids ("gov", "office", "jyj", …)
     name: str  # canonical full name (青溪县横山镇人民政府)
-    kind: str  # government | office | department | township (crawler/agencies.py)
+    kind: str  # government | office | department | township (crawler/archive/agencies.py)
     short: str  # abbreviated form some titles and ContentSource fields use (县教育局, 横山镇)
     credit_code: str  # 18-char 统一社会信用代码 (fictional), the Hanweb 索引号 / xxgk area prefix
 

@@ -10,23 +10,18 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import re
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from scrapy import FormRequest, Request, Spider
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
-from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.python.failure import Failure
 
-from crawler.items import DocumentItem, Fetched, FetchFailure, ImageReportItem
-from crawler.middlewares import Blocked, HostNotAllowed
-from crawler.registry import Portal, load_registry
+from crawler.registry import Portal, load_registry, parse_years
 
 from . import links as L
+from .documents import PRIORITY_DOCUMENT, DocumentsMixin, fetched, page_pictures
+from .failures import FailuresMixin
 from .ledger import Ledger
 from .platforms import ADAPTERS, Adapter, Entry, Follow, ListResult, detect
 from .recognize import classify_title, place_of
@@ -34,7 +29,7 @@ from .recognize import classify_title, place_of
 logger = logging.getLogger(__name__)
 
 PRIORITY = {
-    "document": 30,
+    "document": PRIORITY_DOCUMENT,
     "article": 20,
     "api": 12,
     "list": 10,
@@ -42,21 +37,9 @@ PRIORITY = {
     "column": 5,
     "nav": 0,
 }
-MAX_FILES_PER_ARTICLE = 6
 
 
-def now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _years(spec: str | None) -> tuple[int, int] | None:
-    if not spec:
-        return None
-    lo, _, hi = str(spec).partition("-")
-    return int(lo), int(hi or lo)
-
-
-class PortalSpider(Spider):
+class PortalSpider(DocumentsMixin, FailuresMixin, Spider):
     name = "portal"
 
     def __init__(
@@ -69,17 +52,15 @@ class PortalSpider(Spider):
         super().__init__(**kwargs)
         codes = [c.strip() for c in (portals or "").split(",") if c.strip()] or None
         self.portals: list[Portal] = load_registry(registry, codes)
-        self.registry_path = str(Path(registry).resolve()) if registry else "bundled"
+        self.registry_path = str(Path(registry).resolve())
         self.years_spec = years or ""
-        self.years = _years(years)
+        self.years = parse_years(years)
         self.by_code = {p.code: p for p in self.portals}
         self.ledger = {p.code: Ledger(p.code, p.platform) for p in self.portals}
         self.site_hosts = {p.code: {p.host} for p in self.portals}
         self.home_print: dict[str, tuple[str, frozenset]] = {}
         self.columns: dict[str, dict] = {}  # column root → paging state
         self.script_wait: dict[str, dict] = {}  # list URL → pending script probes
-        self.run_id: int | None = None  # set by crawler.extensions.CrawlRecorder
-        self._archive = None
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -93,13 +74,8 @@ class PortalSpider(Spider):
         spider.empty_to_stop = s.getint("NIANBAO_EMPTY_PAGES_TO_STOP")
         spider.nav_depth = s.getint("NIANBAO_NAV_DEPTH")
         spider.browser = s.getbool("NIANBAO_BROWSER")
-        spider.db_path = s.get("NIANBAO_DB")
-        days = s.getfloat("NIANBAO_REVALIDATE_DAYS")
-        spider.fresh_since = (
-            (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
-            if days > 0
-            else None
-        )
+        spider.max_files = s.getint("NIANBAO_MAX_FILES_PER_ARTICLE")
+        spider.sniff_bytes = s.getint("NIANBAO_SNIFF_BYTES")
         return spider
 
     # --- requests -----------------------------------------------------------------------------
@@ -382,8 +358,6 @@ class PortalSpider(Spider):
             }
             if entry.is_file:
                 yield from self._document(portal, url, entry.title, response.url, hints)
-            elif self._fetched_in_run(url):
-                ledger.documents += 1  # a report page stored before (this run, or recently)
             else:
                 # An article page may be the report itself: ask for it conditionally, like a
                 # document (a 304 is answered from the store and parsed as usual).
@@ -418,240 +392,15 @@ class PortalSpider(Spider):
         files = dict(response.meta.get("files") or ())
         files.update(dict(adapter.attachments(response)))
         files = {u: n for u, n in files.items() if not classify_title(n).reason.startswith("decoy")}
-        pictures = self._page_pictures(response) if not files and markers == 0 else []
+        pictures = page_pictures(response) if not files and markers == 0 else []
         if pictures:
             # 图片版: the report is the pictures of its pages. Fetch them in order, one at a time.
             yield self._picture_request(
-                portal, hints, response.url, _fetched(response), pictures, []
+                portal, hints, response.url, fetched(response), pictures, []
             )
             return
         if markers >= 3 or not files:
             # The page is the report (or, with no attachment, the only candidate for one).
             yield self._item(response, portal, hints, page_url=response.url)
-        for url, name in list(files.items())[:MAX_FILES_PER_ARTICLE]:
+        for url, name in list(files.items())[: self.max_files]:
             yield from self._document(portal, L.canonical(url), name, response.url, hints)
-
-    @staticmethod
-    def _page_pictures(response: TextResponse) -> list[str]:
-        """The content pictures of an article that holds nothing else (logos and icons out)."""
-        urls = []
-        for img in response.xpath("//body//img"):
-            context = " ".join(img.xpath("./ancestor::*/@class|./ancestor::*/@id").getall())
-            src = img.attrib.get("src") or ""
-            if re.search(
-                r"(^|[\s_-])(header|footer|logo|nav|banner|top|share|icon)", context, re.I
-            ):
-                continue
-            if re.search(r"\.(jpe?g|png|gif|bmp|tiff?)(\?|$)", src, re.I):
-                urls.append(response.urljoin(src))
-        return urls
-
-    def _picture_request(
-        self, portal: Portal, hints: dict, article_url: str, article: Fetched, todo, done
-    ) -> Request:
-        """The next picture of a 图片版 article; the last one's callback yields the report."""
-        return Request(
-            todo[0],
-            callback=self.parse_picture,
-            errback=self.document_failed,
-            headers={"Referer": article_url},
-            meta=self._meta(
-                portal,
-                "document",
-                hints=hints,
-                page_url=article_url,
-                article_url=article_url,
-                article_fetched=article,
-                todo=todo[1:],
-                done=done,
-            ),
-            priority=PRIORITY["document"],
-        )
-
-    def parse_picture(self, response: Response):
-        portal = self._portal(response)
-        meta = response.meta
-        hints = meta.get("hints", {})
-        done = [*meta["done"], _fetched(response)]
-        if meta["todo"]:
-            yield self._picture_request(
-                portal, hints, meta["article_url"], meta["article_fetched"], meta["todo"], done
-            )
-            return
-        self.ledger[portal.code].documents += 1
-        yield ImageReportItem(
-            portal_code=portal.code,
-            page=meta["article_fetched"],
-            images=done,
-            fetched_at=now(),
-            listed_title=hints.get("listed_title"),
-            agency=hints.get("agency"),
-            year=hints.get("year"),
-            published=hints.get("published"),
-        )
-
-    def _fetched_in_run(self, url: str) -> bool:
-        """Stored earlier in this (resumed) run, or recently enough not to ask again."""
-        archive = self._archive_db()
-        if self.run_id is not None and archive.fetched_in_run(url, self.run_id):
-            return True
-        return self.fresh_since is not None and archive.fetched_since(url, self.fresh_since)
-
-    def _document(self, portal: Portal, url: str, name: str, page_url: str, hints: dict):
-        if self._fetched_in_run(url):
-            self.ledger[portal.code].documents += 1  # stored before (this run, or recently)
-            return
-        yield Request(
-            url,
-            callback=self.parse_document,
-            errback=self.document_failed,
-            headers={"Referer": page_url},  # VSB downloads refuse requests without it
-            meta=self._meta(
-                portal,
-                "document",
-                document=True,
-                hints=hints,
-                page_url=page_url,
-                link_name=name,
-                handle_httpstatus_list=[404, 410, 403],
-            ),
-            priority=PRIORITY["document"],
-        )
-
-    def _archive_db(self):
-        if self._archive is None:
-            from crawler.archive import Archive
-
-            self._archive = Archive(self.db_path)
-        return self._archive
-
-    def parse_document(self, response: Response):
-        portal = self._portal(response)
-        if response.status >= 400:
-            self.ledger[portal.code].lose(f"document {response.url}: HTTP {response.status}")
-            yield FetchFailure(
-                portal.code,
-                response.url,
-                now(),
-                response.status,
-                f"HTTP {response.status}",
-                response.meta.get("page_url"),
-            )
-            return
-        if isinstance(response, TextResponse) and L.is_attachment(response.request.url):
-            text = " ".join(response.xpath("//body//text()").getall())
-            if len(response.body) < 20000 and L.report_markers(text) == 0:
-                # An error page where a file should be (a Referer or session gate).
-                why = "the server sent an HTML page instead of the file"
-                self.ledger[portal.code].lose(f"document {response.url}: {why}")
-                yield FetchFailure(
-                    portal.code,
-                    response.url,
-                    now(),
-                    response.status,
-                    why,
-                    response.meta.get("page_url"),
-                )
-                return
-        yield self._item(
-            response, portal, response.meta.get("hints", {}), page_url=response.meta.get("page_url")
-        )
-
-    def _item(self, response: Response, portal: Portal, hints: dict, page_url) -> DocumentItem:
-        if isinstance(page_url, bytes):
-            page_url = page_url.decode("latin-1")
-        self.ledger[portal.code].documents += 1
-        headers = response.headers
-        name = L.filename_from_headers(headers) or response.meta.get("link_name") or None
-        path = urlsplit(response.url).path
-        if name and "." not in name[-6:] and "." in path[-6:]:
-            name = f"{name}.{path.rsplit('.', 1)[-1]}"  # the link text plus the URL's extension
-        fetched = _fetched(response)
-        return DocumentItem(
-            portal_code=portal.code,
-            url=fetched.url,
-            page_url=page_url,
-            body=fetched.body,
-            status=fetched.status,
-            fetched_at=now(),
-            etag=fetched.etag,
-            last_modified=fetched.last_modified,
-            content_type=(headers.get(b"Content-Type") or b"").decode("latin-1") or None,
-            filename=name,
-            listed_title=hints.get("listed_title"),
-            agency=hints.get("agency"),
-            year=hints.get("year"),
-            published=hints.get("published"),
-            referer=(response.request.headers.get(b"Referer") or b"").decode("latin-1") or None,
-            previous_sha256=response.meta.get("previous_sha256"),
-        )
-
-    # --- failures --------------------------------------------------------------------------------
-
-    @staticmethod
-    def _why(failure: Failure) -> str:
-        exc = failure.value
-        if isinstance(exc, HttpError):
-            return f"HTTP {exc.response.status}"
-        text = str(exc)
-        # Download errors wrap Twisted failures: "[<…Failure twisted.internet.error.X: msg>]".
-        inner = re.findall(r"Failure [\w.]*?\.?(\w+): ([^>]*)>", text)
-        if inner:
-            return "; ".join(f"{name}: {msg.strip()}" for name, msg in inner)
-        return f"{type(exc).__name__}: {text}".strip(": ")
-
-    def home_failed(self, failure: Failure):
-        portal = self._portal(failure)
-        ledger = self.ledger[portal.code]
-        exc = failure.value
-        if isinstance(exc, Blocked):
-            ledger.home, ledger.home_error = "blocked", str(exc)
-        elif isinstance(exc, IgnoreRequest) and "robots.txt" in str(exc):
-            ledger.home, ledger.home_error = "disallowed", "robots.txt forbids the home page"
-        elif isinstance(exc, HostNotAllowed):
-            ledger.home, ledger.home_error = "failed", str(exc)
-        else:
-            ledger.home, ledger.home_error = "failed", self._why(failure)
-
-    def page_failed(self, failure: Failure):
-        portal = self._portal(failure)
-        ledger = self.ledger[portal.code]
-        kind = failure.request.meta.get("kind")
-        if isinstance(failure.value, Blocked):
-            ledger.blocked.append(str(failure.value))
-        elif isinstance(failure.value, IgnoreRequest) and "robots.txt" in str(failure.value):
-            ledger.lose(f"robots.txt forbids {failure.request.url}")
-        elif kind in ("column", "list", "api", "article"):
-            if (
-                isinstance(failure.value, HttpError)
-                and failure.value.response.status == 404
-                and kind == "api"
-            ):
-                return  # past the last page of an API that answers 404 there
-            ledger.lose(f"{kind} {failure.request.url}: {self._why(failure)}")
-        if kind == "script":
-            list_url = failure.request.meta.get("list_url", "")
-            if (wait := self.script_wait.get(list_url)) is not None:
-                wait["pending"] -= 1
-
-    def document_failed(self, failure: Failure):
-        portal = self._portal(failure)
-        why = self._why(failure)
-        if isinstance(failure.value, Blocked):
-            self.ledger[portal.code].blocked.append(str(failure.value))
-        else:
-            self.ledger[portal.code].lose(f"document {failure.request.url}: {why}")
-        yield FetchFailure(
-            portal.code, failure.request.url, now(), None, why, failure.request.meta.get("page_url")
-        )
-
-
-def _fetched(response: Response) -> Fetched:
-    headers = response.headers
-    return Fetched(
-        url=L.canonical(response.url),
-        body=response.body,
-        status=304 if response.meta.get("not_modified") else response.status,
-        etag=(headers.get(b"ETag") or b"").decode("latin-1") or None,
-        last_modified=(headers.get(b"Last-Modified") or b"").decode("latin-1") or None,
-    )

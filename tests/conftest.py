@@ -49,3 +49,10 @@ def norm(text: str | None) -> str | None:
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     return SEEDS_DIR
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # OCR and browser tests are slow by nature: the fast tier (-m "not e2e") leaves them out.
+    for item in items:
+        if item.get_closest_marker("ocr") or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.e2e)

@@ -1,7 +1,7 @@
 """A small real archive built from the committed fixture reports, for the publishing tests and
 docs/make_screenshot.py.
 
-Five real reports (seeds 000–004) ingested through the real pipeline (``crawler.ingest``, no
+Five real reports (seeds 000–004) ingested through the real pipeline (``crawler.archive.ingest``, no
 OCR) from their HTML article pages, plus 003's PDF and 000's DOCX (so the archive holds binary
 documents and a report seen as several documents), in four counties of three provinces. One more
 report is added through ``Archive.add_report`` the way a crawl would record a second year: 003's
@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crawler.archive import Archive
-from crawler.ingest import ingest
+from crawler.archive.ingest import ParseLimits, ingest
+from crawler.provenance import Listing
 
 REPORTS = Path(__file__).resolve().parent / "fixtures" / "reports"
 
@@ -62,16 +63,13 @@ def build(path: Path) -> Sample:
         for rel in (f"{seed}/{seed}.html", *(f for f in EXTRA_FILES if f.startswith(seed))):
             data = (REPORTS / rel).read_bytes()
             url = f"{next(p['url'] for p in PORTALS if p['code'] == code)}art/{seed}/{rel}"
-            result = ingest(
-                archive,
-                data,
-                Path(rel).name,
+            listing = Listing(
                 portal_code=code,
                 page_url=url.rsplit("/", 1)[0] + f"/{seed}.html",
                 document_url=url,
                 published=pub_dates[seed],
-                ocr=False,
             )
+            result = ingest(archive, data, Path(rel).name, listing, limits=ParseLimits(ocr=False))
             sample.reports[seed] = result.report_id
             sample.documents[rel] = result.sha256
             if seed == "003" and result.parsed is not None:
@@ -79,12 +77,14 @@ def build(path: Path) -> Sample:
     assert parsed_003 is not None
     sample.late_report = archive.add_report(
         parsed_003,
-        portal_code="370725",
-        page_url="http://www.changle.gov.cn/art/2023/2022.html",
-        document_url="http://www.changle.gov.cn/art/2023/2022.pdf",
-        published=LATE_PUBLISHED,
-        title="昌乐县自然资源和规划局2022年政府信息公开工作年度报告",
-        year=2022,
+        listing=Listing(
+            portal_code="370725",
+            page_url="http://www.changle.gov.cn/art/2023/2022.html",
+            document_url="http://www.changle.gov.cn/art/2023/2022.pdf",
+            published=LATE_PUBLISHED,
+            title="昌乐县自然资源和规划局2022年政府信息公开工作年度报告",
+            year=2022,
+        ),
     )
     archive.close()
     return sample

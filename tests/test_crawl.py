@@ -23,6 +23,8 @@ import farm
 from farm.evaluate import report as score_report
 from farm.evaluate import score
 
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parent.parent
 SCALE = 0.05  # the farm's delays ×0.05: a "15 s" page answers in 0.75 s
 DELAY = 0.1  # DOWNLOAD_DELAY of the test crawls (real crawls: 1 s)

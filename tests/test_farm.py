@@ -24,6 +24,8 @@ from farm.reportgen import failing_rules
 from farm.sites import MUTATIONS, portals
 from farm.sites.challenge import token
 
+pytestmark = pytest.mark.e2e
+
 SCALE = 0.02
 HOSTILE = "www.yxx.gov.cn.test"
 

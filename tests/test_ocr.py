@@ -24,7 +24,10 @@ FONT_SC = 2  # face index of "Noto Sans CJK SC" in the collection
 PAGE = (1654, 2339)  # A4 at 200 dpi
 TOL = 8  # px: drawn rule vs rebuilt grid line (rotation, deskew and line thickness)
 
-pytestmark = pytest.mark.skipif(not FONT_PATH.exists(), reason="Noto Sans CJK is not installed")
+pytestmark = [
+    pytest.mark.ocr,
+    pytest.mark.skipif(not FONT_PATH.exists(), reason="Noto Sans CJK is not installed"),
+]
 
 HEADING = "某县人民政府2023年政府信息公开工作年度报告"
 # Column boundaries: 3 label columns + 7 value columns.

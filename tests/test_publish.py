@@ -8,6 +8,7 @@ itself or against the printed reports.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import unicodedata
@@ -17,9 +18,9 @@ import pytest
 from lxml import html as lxml_html
 from sample_archive import REPORTS, Sample, build
 
-from crawler.publish import make_datasette
+from crawler.archive.store import files_dir_for
+from crawler.publish.app import make_datasette
 from crawler.publish.queries import CANNED
-from crawler.store import files_dir_for
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -76,12 +77,12 @@ async def test_home_page_has_metadata_and_links(ds):
     assert "Apache-2.0" in page and "public government information" in page
     for link in ("/-/search", "/-/charts", "/-/places", "/-/feed.atom", "/archive/failing_checks"):
         assert f'href="{link}' in page, link
-    assert "/-/nianbao/nianbao.css" in page  # our stylesheet, served locally
+    assert "/-/static-plugins/nianbao/nianbao.css" in page  # our stylesheet, served locally
 
 
 @pytest.mark.asyncio
 async def test_static_assets_are_served_from_the_package(ds):
-    css = await get(ds, "/-/nianbao/nianbao.css")
+    css = await get(ds, "/-/static-plugins/nianbao/nianbao.css")
     assert "table.printed" in css.text
     for path in ("/", "/archive/reports", "/-/charts", "/-/report/1"):
         page = (await get(ds, path)).text
@@ -655,3 +656,41 @@ async def test_whole_cells_and_checks_tables_skip_count_and_facets(ds, sample):
     assert failing["filtered_table_rows_count"] == sum(n for _, n in expected) > 0
     facet = {f["value"]: f["count"] for f in failing["facet_results"]["rule"]["results"]}
     assert facet == dict(expected)
+
+
+# --- plain `datasette archive.db` (the entry-point plugin) -------------------------------------
+
+
+def datasette_get(db, path: str) -> str:
+    """``datasette <db> --get PATH``: Datasette's own CLI, with only the installed plugins."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    datasette = Path(sys.executable).with_name("datasette")
+    proc = subprocess.run(
+        [str(datasette), "serve", str(db), "--get", path],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, (path, proc.stdout[-2000:], proc.stderr[-2000:])
+    return proc.stdout
+
+
+def test_plain_datasette_serves_the_same_site(sample):
+    # Chinese search for a two-character word: the bigram escape_fts and our search page
+    found = datasette_get(sample.path, "/-/search?q=%E5%A4%8D%E8%AE%AE")
+    assert all(f"/-/report/{i}" in found for i in containing(sample, "复议"))
+    # report pages, our stylesheet, the metadata's labels and canned queries
+    report = datasette_get(sample.path, f"/-/report/{sample.reports['003']}")
+    assert "static-plugins/nianbao/nianbao.css" in report
+    assert "nianbao" in datasette_get(sample.path, "/-/static-plugins/nianbao/nianbao.css")
+    queries = datasette_get(sample.path, "/archive.json")
+    assert "failing_checks" in queries
+    # the table search uses our filter (one search clause, not Datasette's too)
+    table = datasette_get(
+        sample.path, "/archive/reports.json?_search=%E5%A4%8D%E8%AE%AE&_shape=array"
+    )
+    ids = {r["id"] for r in json.loads(table)}
+    assert ids == containing(sample, "复议")

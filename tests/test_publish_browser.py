@@ -12,6 +12,8 @@ from collections.abc import Iterator
 import pytest
 from sample_archive import Sample, build, launch_chromium, serving
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> Sample:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.agencies import canonical_agency
+from crawler.archive.agencies import canonical_agency
 from spiders.recognize import classify_title, place_of
 
 

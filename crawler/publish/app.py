@@ -1,4 +1,4 @@
-"""Datasette configured for the archive: metadata, settings, our plugins, templates, assets.
+"""Datasette configured for the archive as ``nianbao serve`` publishes it: metadata, settings.
 
 ``make_datasette`` is what ``nianbao serve`` runs and what the tests and the benchmark use, so
 all three see the same site.
@@ -17,11 +17,6 @@ from datasette.plugins import pm
 from . import charts, cjk_search, documents, feed, places, report_page, search_filter, site
 from .metadata import build_metadata
 
-PACKAGE = Path(__file__).resolve().parent
-TEMPLATES = PACKAGE / "templates"
-STATIC = PACKAGE / "static"
-STATIC_MOUNT = "-/nianbao"  # our CSS is served at /-/nianbao/<file>, never from a CDN
-
 PLUGINS: tuple[ModuleType, ...] = (cjk_search, documents, report_page, feed, charts, places, site)
 
 SETTINGS = {
@@ -39,8 +34,10 @@ SETTINGS = {
 
 
 def register_plugins() -> None:
-    """Register our plugin modules with Datasette's plugin manager (once per process)."""
-    for module in PLUGINS:
+    """Register our plugins with Datasette's plugin manager, where its entry points did not
+    already (Datasette skips entry points under its own test runner); once per process."""
+    package = sys.modules[__package__]
+    for module in (package, *PLUGINS):
         if not pm.is_registered(module):
             pm.register(module, name=f"nianbao.{module.__name__.rsplit('.', 1)[-1]}")
     search_filter.install(pm)
@@ -59,8 +56,6 @@ def make_datasette(db_path: str | os.PathLike, *, immutable: bool = False) -> Da
         files=[] if immutable else [path],
         immutables=[path] if immutable else [],
         metadata=build_metadata(Path(path).stem),
-        template_dir=str(TEMPLATES),
-        static_mounts=[(STATIC_MOUNT, str(STATIC))],
         settings=SETTINGS,
         version_note="nianbao",
     )

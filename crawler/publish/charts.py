@@ -13,27 +13,25 @@ from __future__ import annotations
 from datasette import hookimpl
 from datasette.utils.asgi import Request
 
-from parsers import schema
+from crawler.archive.columns import (
+    DENIED,
+    LAWSUITS,
+    LAWSUITS_CORRECTED,
+    group_rows,
+    sum_of,
+    totals,
+)
 
 from .common import archive, arg, cached, html, place_label
 from .svgchart import PALETTE, Series, bar_chart
 
-
-def _sum(columns: list[str]) -> str:
-    return "sum(" + " + ".join(f"coalesce({c}, 0)" for c in columns) + ")"
-
-
-def _total(rows: tuple[str, ...]) -> list[str]:
-    return [f"{r}_total" for r in rows]
-
-
 OUTCOMES = {  # label → expression over the applications table
     "予以公开 granted": "sum(granted_total)",
     "部分公开 partly granted": "sum(partially_granted_total)",
-    "不予公开 denied": _sum(_total(schema.T3_GROUPS["denied"][1])),
-    "无法提供 unable to provide": _sum(_total(schema.T3_GROUPS["unable"][1])),
-    "不予处理 not processed": _sum(_total(schema.T3_GROUPS["not_processed"][1])),
-    "其他处理 other": _sum(_total((*schema.T3_GROUPS["other_handling"][1], "other_handling"))),
+    "不予公开 denied": sum_of(DENIED),
+    "无法提供 unable to provide": sum_of(totals(group_rows("unable"))),
+    "不予处理 not processed": sum_of(totals(group_rows("not_processed"))),
+    "其他处理 other": sum_of(totals(group_rows("other_handling"))),
 }
 FLOWS = {
     "新收 received": "sum(new_received_total)",
@@ -42,10 +40,8 @@ FLOWS = {
 REVIEWS = {
     "行政复议 reviews": "sum(review_total)",
     "复议纠正 reviews corrected": "sum(review_corrected)",
-    "行政诉讼 lawsuits": _sum(["litigation_direct_total", "litigation_after_review_total"]),
-    "诉讼纠正 lawsuits corrected": _sum(
-        ["litigation_direct_corrected", "litigation_after_review_corrected"]
-    ),
+    "行政诉讼 lawsuits": sum_of(LAWSUITS),
+    "诉讼纠正 lawsuits corrected": sum_of(LAWSUITS_CORRECTED),
 }
 
 

@@ -1,11 +1,11 @@
 """Chinese full-text search in Datasette, for every query length.
 
-The archive indexes text as overlapping bigrams (crawler/search.py). Datasette's search box and
-``?_search=`` wrap the query in the SQL function ``escape_fts`` — which quotes the whole input
-as one token, so 复议 would look for a token that the bigram index never holds. This plugin
-re-registers ``escape_fts`` as :func:`crawler.search.fts_query` (bigram phrases), so the table
-page, ``?_search_<column>=``, canned queries and our own search page all find 1-, 2- and
-n-character Chinese words.
+The archive indexes text as overlapping bigrams (crawler/archive/search.py). Datasette's search
+box and ``?_search=`` wrap the query in the SQL function ``escape_fts`` — which quotes the whole
+input as one token, so 复议 would look for a token that the bigram index never holds. This
+plugin re-registers ``escape_fts`` as :func:`crawler.archive.search.fts_query` (bigram
+phrases), so the table page, ``?_search_<column>=``, canned queries and our own search page all
+find 1-, 2- and n-character Chinese words.
 
 ``trylast=True`` matters: pluggy calls the implementations registered last *first*, and
 Datasette's own ``prepare_connection`` (which registers the original ``escape_fts``) is
@@ -28,7 +28,7 @@ from datasette.database import QueryInterrupted
 from datasette.utils.asgi import Request
 from markupsafe import Markup, escape
 
-from crawler.search import fts_query
+from crawler.archive.search import fts_query
 
 from .common import arg, html, int_arg, place_filter
 

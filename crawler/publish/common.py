@@ -6,13 +6,15 @@ import os
 import weakref
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from datasette.app import Datasette
 from datasette.database import Database
 from datasette.utils.asgi import Request, Response
 
-from crawler.store import files_dir_for
+from crawler.archive.store import files_dir_for
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
 
 
 def archive(datasette: Datasette) -> Database:

@@ -14,7 +14,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import AsgiFileDownload, NotFound, Request
 from markupsafe import Markup, escape
 
-from crawler.store import EXTENSIONS
+from crawler.archive.store import EXTENSIONS
 
 from .common import archive, files_dir
 

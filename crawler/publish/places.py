@@ -17,12 +17,12 @@ from __future__ import annotations
 from datasette import hookimpl
 from datasette.utils.asgi import Request
 
-from parsers import schema
+from crawler.archive.columns import DENIED as _DENIED_COLUMNS
+from crawler.archive.columns import sum_of
 
-from .charts import _sum, _total
 from .common import archive, arg, cached, html, int_arg
 
-DENIED = _sum(_total(schema.T3_GROUPS["denied"][1]))
+DENIED = sum_of(_DENIED_COLUMNS)
 METRICS = ("reports", "failing", "new_received", "processed", "denied", "late")
 
 

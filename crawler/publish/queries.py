@@ -2,27 +2,23 @@
 
 Every query takes optional filters (``province``, ``year`` …); an empty filter means "all", and
 an empty ``year`` means the latest report year in the archive. Each query is written to stay
-fast on a national archive (~700,000 reports): it starts from an index (see the migrations
-``m002_publishing`` and ``m003_…`` in crawler/archive.py) and stops at a LIMIT. ``escape_fts``
+fast on a national archive (~700,000 reports): it starts from an index (see the migration
+``m002_publishing`` in crawler/archive/schema.py) and stops at a LIMIT. ``escape_fts``
 in the search queries is our bigram version (crawler/publish/cjk_search.py), so every query
 length works.
 """
 
 from __future__ import annotations
 
-from parsers import schema
+from crawler.archive.columns import DENIED, LAWSUITS, LAWSUITS_CORRECTED, sum_of
 
 # The latest report year, or the year asked for. `+ 0` makes it an integer either way.
 _YEAR = "(coalesce(nullif(:year, ''), (SELECT max(year) FROM reports)) + 0)"
 
 
-def _sum(columns: list[str]) -> str:
-    return "sum(" + " + ".join(f"coalesce({c}, 0)" for c in columns) + ")"
-
-
-_DENIED = _sum([f"{r}_total" for r in schema.T3_GROUPS["denied"][1]])
-_LAWSUITS = _sum(["litigation_direct_total", "litigation_after_review_total"])
-_LAWSUITS_FIXED = _sum(["litigation_direct_corrected", "litigation_after_review_corrected"])
+_DENIED = sum_of(DENIED)
+_LAWSUITS = sum_of(LAWSUITS)
+_LAWSUITS_FIXED = sum_of(LAWSUITS_CORRECTED)
 
 CANNED: dict[str, dict] = {
     "failing_checks": {

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Request
 
-from crawler.agencies import deadline
+from crawler.archive.agencies import deadline
 
 from .common import archive, html
 from .layout import failing_cells, t2_grid, t3_grid, t4_grid

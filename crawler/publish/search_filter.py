@@ -197,7 +197,8 @@ def install(pm) -> None:
     rest.where_filters = builtin_filters.where_filters  # type: ignore[attr-defined]
     rest.through_filters = builtin_filters.through_filters  # type: ignore[attr-defined]
     pm.register(rest, name="datasette.filters")
-    pm.register(sys.modules[__name__], name="nianbao.search_filter")
+    if not pm.is_registered(sys.modules[__name__]):
+        pm.register(sys.modules[__name__], name="nianbao.search_filter")
 
 
 def uninstall(pm) -> None:

@@ -14,7 +14,7 @@ LINKS = (
 
 @hookimpl
 def extra_css_urls(datasette):
-    return [datasette.urls.path("/-/nianbao/nianbao.css")]
+    return [datasette.urls.static_plugins("nianbao", "nianbao.css")]
 
 
 @hookimpl

@@ -38,6 +38,118 @@ def _fmt(v: float) -> str:
     return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """The plot area of a chart and its y scale."""
+
+    width: int
+    height: int
+    n: int  # categories
+    ymax: float
+    left: int = 64
+    right: int = 16
+    top: int = 16
+    bottom: int = 64
+
+    @property
+    def plot_w(self) -> float:
+        return self.width - self.left - self.right
+
+    @property
+    def plot_h(self) -> float:
+        return self.height - self.top - self.bottom
+
+    @property
+    def slot(self) -> float:
+        return self.plot_w / self.n
+
+    def y(self, v: float) -> float:
+        return self.top + self.plot_h - (v / self.ymax) * self.plot_h
+
+    def x_mid(self, i: int) -> float:
+        return self.left + self.slot * (i + 0.5)
+
+
+def _peak(categories: list[str], stacked: list[Series], lines, grouped: bool) -> float:
+    if grouped:
+        peak = max([v or 0 for s in stacked for v in s.values] + [0])
+    else:
+        peak = max([sum(s.values[i] or 0 for s in stacked) for i in range(len(categories))] + [0])
+    return max([peak] + [v or 0 for s in lines for v in s.values])
+
+
+def _grid(f: _Frame) -> list[str]:
+    parts = []
+    for k in range(5):  # gridlines and y axis labels
+        v = f.ymax * k / 4
+        parts.append(
+            f'<line x1="{f.left}" x2="{f.width - f.right}" y1="{f.y(v):.1f}" y2="{f.y(v):.1f}" '
+            f'stroke="#ddd"/><text x="{f.left - 6}" y="{f.y(v) + 4:.1f}" text-anchor="end" '
+            f'font-size="11">{_fmt(v)}</text>'
+        )
+    return parts
+
+
+def _rect(x: float, w: float, lo: float, hi: float, f: _Frame, s: Series, cat: str, v) -> str:
+    return (
+        f'<rect x="{x:.1f}" y="{f.y(hi):.1f}" width="{w:.1f}" '
+        f'height="{f.y(lo) - f.y(hi):.1f}" fill="{s.color}"><title>{escape(cat)} '
+        f"{escape(s.name)}: {_fmt(v)}</title></rect>"
+    )
+
+
+def _bars(f: _Frame, categories: list[str], stacked: list[Series], grouped: bool) -> list[str]:
+    parts = []
+    bar_w = f.slot * 0.6
+    for i, cat in enumerate(categories):
+        x0 = f.left + f.slot * i + (f.slot - bar_w) / 2
+        if grouped:
+            w = bar_w / max(1, len(stacked))
+            for j, s in enumerate(stacked):
+                v = s.values[i] or 0
+                parts.append(_rect(x0 + j * w, w - 1, 0, v, f, s, cat, v))
+        else:
+            base = 0.0
+            for s in stacked:
+                v = s.values[i] or 0
+                parts.append(_rect(x0, bar_w, base, base + v, f, s, cat, v))
+                base += v
+        parts.append(
+            f'<text x="{f.x_mid(i):.1f}" y="{f.top + f.plot_h + 16}" '
+            f'text-anchor="middle" font-size="12">{escape(cat)}</text>'
+        )
+    return parts
+
+
+def _lines(f: _Frame, lines: list[Series]) -> list[str]:
+    parts = []
+    for s in lines:
+        points = [(f.x_mid(i), f.y(v)) for i, v in enumerate(s.values) if v is not None]
+        if len(points) > 1:
+            path = " ".join(f"{x:.1f},{yy:.1f}" for x, yy in points)
+            parts.append(
+                f'<polyline points="{path}" fill="none" stroke="{s.color}" stroke-width="2.5"/>'
+            )
+        for (x, yy), v in zip(points, [v for v in s.values if v is not None], strict=True):
+            parts.append(
+                f'<circle cx="{x:.1f}" cy="{yy:.1f}" r="4" fill="{s.color}"><title>'
+                f"{escape(s.name)}: {_fmt(v)}</title></circle>"
+            )
+    return parts
+
+
+def _legend(f: _Frame, series: list[Series]) -> list[str]:
+    parts = []
+    for k, s in enumerate(series):  # legend: two rows under the axis
+        lx = f.left + (k % 4) * (f.plot_w / 4)
+        ly = f.top + f.plot_h + 34 + (k // 4) * 16
+        parts.append(
+            f'<rect x="{lx:.1f}" y="{ly - 9}" width="10" height="10" fill="{s.color}"/>'
+            f'<text x="{lx + 14:.1f}" y="{ly}" font-size="11">{escape(s.name)}</text>'
+        )
+    return parts
+
+
 def bar_chart(
     categories: list[str],
     stacked: list[Series],
@@ -49,82 +161,19 @@ def bar_chart(
     grouped: bool = False,
 ) -> Markup:
     """Bars per category (stacked, or side by side with ``grouped``) and optional lines."""
-    left, right, top, bottom = 64, 16, 16, 64
-    plot_w, plot_h = width - left - right, height - top - bottom
-    n = max(1, len(categories))
-    if grouped:
-        peak = max([v or 0 for s in stacked for v in s.values] + [0])
-    else:
-        peak = max([sum(s.values[i] or 0 for s in stacked) for i in range(len(categories))] + [0])
-    peak = max([peak] + [v or 0 for s in lines for v in s.values])
+    peak = _peak(categories, stacked, lines, grouped)
     step = nice_max(peak / 4) if peak > 4 else 1  # four gridline steps of 1, 2 or 5 × 10^n
-    ymax = step * 4
-
-    def y(v: float) -> float:
-        return top + plot_h - (v / ymax) * plot_h
-
-    slot = plot_w / n
-    bar_w = slot * 0.6
+    f = _Frame(width, height, max(1, len(categories)), step * 4)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px">',
         f"<title>{escape(title)}</title>",
+        *_grid(f),
+        *_bars(f, categories, stacked, grouped),
+        *_lines(f, lines),
+        *_legend(f, [*stacked, *lines]),
+        f'<line x1="{f.left}" x2="{f.left}" y1="{f.top}" y2="{f.top + f.plot_h}" stroke="#333"/>'
+        f'<line x1="{f.left}" x2="{width - f.right}" y1="{f.top + f.plot_h}" '
+        f'y2="{f.top + f.plot_h}" stroke="#333"/></svg>',
     ]
-    for k in range(5):  # gridlines and y axis labels
-        v = ymax * k / 4
-        parts.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
-            f'stroke="#ddd"/><text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end" '
-            f'font-size="11">{_fmt(v)}</text>'
-        )
-    for i, cat in enumerate(categories):
-        x0 = left + slot * i + (slot - bar_w) / 2
-        if grouped:
-            w = bar_w / max(1, len(stacked))
-            for j, s in enumerate(stacked):
-                v = s.values[i] or 0
-                parts.append(
-                    f'<rect x="{x0 + j * w:.1f}" y="{y(v):.1f}" width="{w - 1:.1f}" '
-                    f'height="{y(0) - y(v):.1f}" fill="{s.color}"><title>{escape(cat)} '
-                    f"{escape(s.name)}: {_fmt(v)}</title></rect>"
-                )
-        else:
-            base = 0.0
-            for s in stacked:
-                v = s.values[i] or 0
-                parts.append(
-                    f'<rect x="{x0:.1f}" y="{y(base + v):.1f}" width="{bar_w:.1f}" '
-                    f'height="{y(base) - y(base + v):.1f}" fill="{s.color}"><title>{escape(cat)} '
-                    f"{escape(s.name)}: {_fmt(v)}</title></rect>"
-                )
-                base += v
-        parts.append(
-            f'<text x="{left + slot * (i + 0.5):.1f}" y="{top + plot_h + 16}" '
-            f'text-anchor="middle" font-size="12">{escape(cat)}</text>'
-        )
-    for s in lines:
-        points = [(left + slot * (i + 0.5), y(v)) for i, v in enumerate(s.values) if v is not None]
-        if len(points) > 1:
-            path = " ".join(f"{x:.1f},{yy:.1f}" for x, yy in points)
-            parts.append(
-                f'<polyline points="{path}" fill="none" stroke="{s.color}" stroke-width="2.5"/>'
-            )
-        for (x, yy), v in zip(points, [v for v in s.values if v is not None], strict=True):
-            parts.append(
-                f'<circle cx="{x:.1f}" cy="{yy:.1f}" r="4" fill="{s.color}"><title>'
-                f"{escape(s.name)}: {_fmt(v)}</title></circle>"
-            )
-    legend = [*stacked, *lines]
-    for k, s in enumerate(legend):  # legend: two rows under the axis
-        lx = left + (k % 4) * (plot_w / 4)
-        ly = top + plot_h + 34 + (k // 4) * 16
-        parts.append(
-            f'<rect x="{lx:.1f}" y="{ly - 9}" width="10" height="10" fill="{s.color}"/>'
-            f'<text x="{lx + 14:.1f}" y="{ly}" font-size="11">{escape(s.name)}</text>'
-        )
-    parts.append(
-        f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + plot_h}" stroke="#333"/>'
-        f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}" '
-        f'stroke="#333"/></svg>'
-    )
     return Markup("".join(parts))

@@ -107,7 +107,7 @@ def t2_column_label(table: str, row: str, col: str) -> str:
 
 def wide_column_labels() -> dict[str, dict[str, str]]:
     """{wide table: {column: Chinese label}} for applications, review_litigation, …"""
-    from crawler.archive import T2_COLUMNS, T3_COLS, T3_ROWS
+    from crawler.archive.columns import T2_COLUMNS, T3_COLS, T3_ROWS
 
     return {
         "applications": {f"{r}_{c}": t3_column_label(r, c) for r in T3_ROWS for c in T3_COLS},

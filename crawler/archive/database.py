@@ -1,0 +1,109 @@
+"""Opening an archive, and its portal and document records."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import sqlite_utils
+
+from . import views
+from .reports import ReportsMixin, now
+from .runs import RunsMixin
+from .schema import migrations
+from .store import DocumentStore, files_dir_for
+
+
+class Archive(ReportsMixin, RunsMixin):
+    """Open (and create or migrate) an archive. Safe to open from several processes."""
+
+    def __init__(self, path: str | os.PathLike, *, files_dir: str | os.PathLike | None = None):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite_utils.Database(self.path)
+        self.db.execute("PRAGMA busy_timeout = 30000")
+        self.db.enable_wal()
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        self.db.execute("PRAGMA foreign_keys = ON")
+        migrations.apply(self.db)
+        views.apply(self.db)
+        self.store = DocumentStore(files_dir or files_dir_for(self.path))
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- registry ------------------------------------------------------------------------
+
+    def upsert_portals(self, portals: Iterable[dict]) -> None:
+        keep = ("code", "name", "province", "prefecture", "url", "platform", "js")
+        rows = [{k: p.get(k) for k in keep} for p in portals]
+        with self.db.atomic():
+            self.db["portals"].upsert_all(rows, pk="code")
+
+    def set_portal_status(
+        self, code: str, status: str, reason: str, run_id: int | None, platform: str | None = None
+    ) -> None:
+        update = {
+            "status": status,
+            "status_reason": reason,
+            "last_crawled": now(),
+            "last_crawl_run": run_id,
+        }
+        if platform:
+            update["platform"] = platform
+        with self.db.atomic():
+            self.db["portals"].update(code, update)
+
+    # --- documents -----------------------------------------------------------------------
+
+    def add_document(
+        self,
+        data: bytes,
+        media_type: str,
+        filename: str | None = None,
+        *,
+        parsed: dict | None = None,
+    ) -> str:
+        digest, rel = self.store.put(data, media_type)
+        row = {
+            "sha256": digest,
+            "media_type": media_type,
+            "size": len(data),
+            "path": rel,
+            "filename": filename,
+            "first_seen": now(),
+        }
+        with self.db.atomic():
+            self.db["documents"].insert(row, ignore=True)
+            if parsed is not None:
+                self.db["documents"].update(
+                    digest,
+                    {
+                        "parser_version": parsed.get("parser_version"),
+                        "is_annual_report": int(bool(parsed.get("is_annual_report"))),
+                    },
+                )
+        return digest
+
+    def document(self, digest: str) -> dict | None:
+        return next(iter(self.db.query("SELECT * FROM documents WHERE sha256 = ?", [digest])), None)
+
+    def report_for_document(self, digest: str) -> dict | None:
+        rows = self.db.query(
+            "SELECT r.* FROM report_documents d JOIN reports r ON r.id = d.report_id "
+            "WHERE d.sha256 = ? LIMIT 1",
+            [digest],
+        )
+        return next(iter(rows), None)
+
+    def touch_report(self, report_id: int, digest: str, url: str, page_url: str | None) -> None:
+        """The report was seen again (unchanged, or under one more URL)."""
+        stamp = now()
+        with self.db.atomic():
+            self.db["reports"].update(report_id, {"last_seen": stamp})
+            self.db.execute(
+                "INSERT INTO report_documents VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE "
+                "SET last_seen = excluded.last_seen",
+                [report_id, digest, url, page_url, stamp, stamp],
+            )

@@ -1,0 +1,205 @@
+"""The archive's tables and indexes, as sqlite-utils migrations (applied on every open).
+
+Migrations are history: each runs once per archive, in order, and is never edited to mean
+something else. Views are not here: they hold no data and are declared once in ``views.py``.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+from parsers import schema
+
+from .columns import LATE, T3_OUTCOMES, WIDE
+
+migrations = Migrations("nianbao")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE portals (
+            code TEXT PRIMARY KEY,            -- 行政区划代码 of the county-level unit
+            name TEXT NOT NULL,
+            province TEXT,
+            prefecture TEXT,
+            url TEXT NOT NULL,
+            platform TEXT,                    -- registry hint, or what the crawl detected
+            js INTEGER,
+            status TEXT,                      -- outcome of the last crawl (docs)
+            status_reason TEXT,
+            last_crawled TEXT,
+            last_crawl_run INTEGER
+        );
+        CREATE TABLE documents (
+            sha256 TEXT PRIMARY KEY,
+            media_type TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            path TEXT NOT NULL,               -- relative to <archive>-files/
+            filename TEXT,
+            first_seen TEXT NOT NULL,
+            parser_version TEXT,              -- the parser that last read these bytes …
+            is_annual_report INTEGER          -- … and whether it found a report in them
+        );
+        CREATE TABLE crawl_runs (
+            id INTEGER PRIMARY KEY,
+            started TEXT NOT NULL,
+            finished TEXT,
+            registry TEXT,
+            args TEXT,
+            stats TEXT
+        );
+        CREATE TABLE fetches (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL,
+            fetched_at TEXT NOT NULL,
+            status INTEGER,
+            etag TEXT,
+            last_modified TEXT,
+            sha256 TEXT REFERENCES documents(sha256),
+            error TEXT,
+            content_type TEXT,
+            portal_code TEXT REFERENCES portals(code),
+            crawl_run INTEGER REFERENCES crawl_runs(id),
+            referer TEXT
+        );
+        CREATE INDEX fetches_url ON fetches(url, fetched_at);
+        CREATE INDEX fetches_sha256 ON fetches(sha256);
+        CREATE TABLE reports (
+            id INTEGER PRIMARY KEY,
+            report_key TEXT NOT NULL UNIQUE,  -- portal|agency|year, or portal|sha:<sha256>
+            portal_code TEXT REFERENCES portals(code),
+            province TEXT,
+            prefecture TEXT,
+            county TEXT,
+            agency TEXT,
+            agency_type TEXT,
+            year INTEGER,
+            title TEXT,
+            document_title TEXT,
+            listed_title TEXT,                -- what the portal's list said, kept for reparse
+            listed_agency TEXT,
+            listed_year INTEGER,
+            page_url TEXT,
+            document_url TEXT,
+            document_sha256 TEXT REFERENCES documents(sha256),
+            media_type TEXT,
+            published TEXT,
+            report_date TEXT,
+            template_version TEXT,
+            layout_sec2 TEXT,
+            layout_sec3 TEXT,
+            layout_sec4 TEXT,
+            extraction TEXT,
+            parser_version TEXT,
+            parsed_at TEXT,
+            is_annual_report INTEGER,
+            year_source TEXT,
+            checks_failed INTEGER NOT NULL DEFAULT 0,
+            checks_uncertain INTEGER NOT NULL DEFAULT 0,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            fetched_at TEXT,
+            warnings TEXT,
+            overview TEXT,
+            problems TEXT,
+            other_matters TEXT,
+            text TEXT
+        );
+        CREATE INDEX reports_portal ON reports(portal_code, year);
+        CREATE INDEX reports_year ON reports(year);
+        CREATE INDEX reports_province ON reports(province, prefecture, county);
+        CREATE INDEX reports_template ON reports(template_version);
+        CREATE INDEX reports_agency_type ON reports(agency_type);
+        CREATE INDEX reports_failed ON reports(checks_failed);
+        CREATE INDEX reports_first_seen ON reports(first_seen);
+        CREATE INDEX reports_document ON reports(document_sha256);
+        CREATE TABLE report_documents (
+            report_id INTEGER NOT NULL REFERENCES reports(id),
+            sha256 TEXT NOT NULL REFERENCES documents(sha256),
+            url TEXT NOT NULL,
+            page_url TEXT,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            PRIMARY KEY (report_id, sha256, url)
+        ) WITHOUT ROWID;
+        CREATE TABLE cells (
+            report_id INTEGER NOT NULL REFERENCES reports(id),
+            table_key TEXT NOT NULL,
+            row_key TEXT NOT NULL,
+            col_key TEXT NOT NULL,
+            value NUMERIC,
+            raw TEXT NOT NULL,
+            semantic TEXT NOT NULL,
+            unit TEXT,
+            page INTEGER,
+            flags TEXT,
+            PRIMARY KEY (report_id, table_key, row_key, col_key)
+        ) WITHOUT ROWID;
+        CREATE INDEX cells_key ON cells(table_key, row_key, col_key);
+        CREATE TABLE checks (
+            report_id INTEGER NOT NULL REFERENCES reports(id),
+            rule TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            status TEXT NOT NULL,
+            mode TEXT,
+            severity TEXT,
+            "left" NUMERIC,
+            "right" NUMERIC,
+            delta NUMERIC,
+            derived NUMERIC,
+            note TEXT,
+            evidence TEXT,
+            PRIMARY KEY (report_id, rule, scope)
+        ) WITHOUT ROWID;
+        CREATE INDEX checks_status ON checks(status, severity, rule);
+        CREATE VIRTUAL TABLE reports_fts USING fts5(title, agency, body, content='');
+        """
+    )
+    for name, (_, keys) in WIDE.items():
+        cols = ",\n".join(f"[{r}_{c}] NUMERIC" for r, c in keys)
+        db.execute(
+            f"CREATE TABLE [{name}] (report_id INTEGER PRIMARY KEY REFERENCES reports(id), "
+            f"portal_code TEXT, agency TEXT, year INTEGER, layout TEXT,\n{cols})"
+        )
+        db.execute(f"CREATE INDEX [{name}_year] ON [{name}](year, portal_code)")
+
+
+@migrations()
+def m002_publishing(db: sqlite_utils.Database) -> None:
+    """Indexes for the published pages (docs/publishing.md, "Speed"), measured at national scale
+    with benchmarks/archive.py: each lets a page read a small index instead of the reports table,
+    whose rows carry the whole report text.
+    """
+    t4 = [f"{r}_{c}" for r in schema.T4.row_keys for c in ("total", "corrected")]
+    db.executescript(
+        f"""
+        -- missing_years / stopped_publishing / county_applications: one year's reports, and
+        -- "is there a report for this agency that year?", without reading report rows
+        CREATE INDEX reports_agency_year ON reports(year, portal_code, agency, province,
+            prefecture, county, agency_type);
+        -- /-/places: reports, counties and failing reports per province, prefecture, county
+        CREATE INDEX reports_place ON reports(province, prefecture, county, portal_code, year,
+            checks_failed);
+        CREATE INDEX reports_extraction ON reports(extraction);
+        -- failing_reports: the failing reports and what its facets group by
+        CREATE INDEX reports_failing ON reports(checks_failed, province, prefecture, county,
+            year, agency_type);
+        -- late_reports: only the late reports, with what the view and /-/places group by
+        CREATE INDEX reports_late ON reports(province, prefecture, county, portal_code, year,
+            agency_type, published) WHERE {LATE.format(a="")};
+        -- /-/charts and /-/places: sums of table 三 and 四 by year without reading whole rows
+        CREATE INDEX applications_outcomes ON applications(year, portal_code,
+            new_received_total, carried_over_total, {", ".join(T3_OUTCOMES)},
+            total_processed_total, carried_forward_total);
+        CREATE INDEX review_litigation_totals ON review_litigation(year, portal_code,
+            {", ".join(t4)});
+        """
+    )
+
+
+@migrations()
+def m003_county_applications_by_group(db: sqlite_utils.Database) -> None:
+    """Once redefined the county_applications view; views now live in views.py."""
