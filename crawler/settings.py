@@ -91,9 +91,12 @@ EXTENSIONS = {
     "crawler.extensions.QuietLogs": 0,
 }
 
-# --- JavaScript pages: scrapy-playwright with Debian's Chromium --------------------------------
+# --- JavaScript pages: scrapy-playwright with Debian's Chromium, as a renderer only ----------
+# Chromium never touches the network: every request of a rendered page is fetched by Scrapy
+# (with every rule above) or aborted (crawler/browser.py). Its proxy leads nowhere (the discard
+# port), so that its own traffic — updates, metrics, safe browsing — is refused on the spot.
 DOWNLOAD_HANDLERS = {
-    "http": "crawler.browser.BrowserDownloadHandler",  # scrapy-playwright's, held to our rules
+    "http": "crawler.browser.BrowserDownloadHandler",
     "https": "crawler.browser.BrowserDownloadHandler",
 }
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
@@ -101,28 +104,32 @@ PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = {
     "executable_path": os.environ.get("NIANBAO_CHROMIUM", "/usr/bin/chromium"),
     "headless": True,
+    "proxy": {"server": "http://127.0.0.1:9"},
     "args": [
         "--disable-gpu",
         "--disable-dev-shm-usage",
         "--disable-quic",
         "--disable-background-networking",
         "--disable-component-update",
+        "--disable-sync",
+        "--disable-default-apps",
+        "--disable-extensions",
+        "--disable-breakpad",
+        "--disable-domain-reliability",
+        "--disable-client-side-phishing-detection",
+        "--metrics-recording-only",
+        "--no-pings",
         "--no-first-run",
+        "--no-default-browser-check",
+        "--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication",
     ],
     "timeout": 30_000,
 }
-PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 45_000  # challenge pages reload after tens of seconds
-PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
+# A rendered page's requests wait their turn in the host's slot (1 s apart, or its Crawl-delay):
+# a page with a dozen scripts and calls takes tens of seconds.
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 120_000
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+NIANBAO_BROWSER_CACHE_ENTRIES = 256  # scripts kept for the next rendered page of the crawl
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
-
-
-def _with_env_proxy() -> None:
-    from crawler.proxies import launch_options
-
-    global PLAYWRIGHT_LAUNCH_OPTIONS
-    PLAYWRIGHT_LAUNCH_OPTIONS = launch_options(PLAYWRIGHT_LAUNCH_OPTIONS)
-
-
-_with_env_proxy()  # `scrapy crawl` reads this module fresh; `nianbao crawl` re-applies it

@@ -59,6 +59,8 @@ class PoliteThrottle(AutoThrottle):
             self.raise_floor(urlsplit(request.url).hostname or "", float(delay))
 
     def _response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
+        if request.meta.get("render"):
+            return  # a render's time is its page's requests, each paced in the host's own slot
         super()._response_downloaded(response, request, spider)
         key, slot = self._get_slot(request, spider)
         if slot is not None and key in self.floors:

@@ -20,11 +20,20 @@ class Ledger:
     home: str = "pending"  # pending | ok | failed | disallowed | blocked
     home_error: str = ""
     pages: int = 0  # HTML/API pages requested (the budget counts these)
+    rendered: int = 0  # of which rendered in Chromium
     columns: set[str] = field(default_factory=set)
     candidates: set[str] = field(default_factory=set)  # report URLs (articles or files)
     documents: int = 0
     losses: list[str] = field(default_factory=list)  # why the result is partial
     blocked: list[str] = field(default_factory=list)
+    # What the portal taught (column URLs, endpoints, pages that need a browser), for the next
+    # crawl to start from.
+    learned: dict[str, list] = field(default_factory=dict)
+
+    def learn(self, kind: str, what) -> None:
+        items = self.learned.setdefault(kind, [])
+        if what not in items:
+            items.append(what)
 
     def lose(self, why: str) -> None:
         if why not in self.losses:

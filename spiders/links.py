@@ -115,6 +115,42 @@ def links(response_or_sel, base_url: str | None = None) -> list[Link]:
     return out
 
 
+SITEMAP_WORDS = ("网站地图", "站点地图", "网站导航", "站群导航", "sitemap")
+
+
+def is_sitemap(text: str) -> bool:
+    """A link to the site map page: every column of the site on one page."""
+    return len(text) <= 10 and any(w in text.lower() for w in SITEMAP_WORDS)
+
+
+def menu_links(response) -> list[Link]:
+    """Choices a person makes without an ``<a>``: ``<select>`` jump menus (option values that
+    are URLs) and framed pages (``<iframe src>``: a list shown inside the page)."""
+    out: list[Link] = []
+    for opt in response.xpath("//select/option[@value]"):
+        value = (opt.attrib.get("value") or "").strip()
+        if value and not value.startswith(("javascript:", "#")) and ("/" in value or "." in value):
+            out.append(Link(urljoin(response.url, value), clean(opt.xpath("string()").get())))
+    for frame in response.xpath("//iframe[@src]"):
+        src = (frame.attrib.get("src") or "").strip()
+        if src and not src.startswith(("javascript:", "about:", "#")) and not is_attachment(src):
+            name = clean(frame.attrib.get("title") or frame.attrib.get("name") or "")
+            out.append(Link(urljoin(response.url, src), name))
+    return [x for x in out if urlsplit(x.url).scheme in ("http", "https")]
+
+
+def site_id(response) -> str | None:
+    """The 10-digit 网站标识码 a government site shows (``SiteIDCode`` meta or footer text);
+    its first six digits are the owning government's 行政区划代码."""
+    meta = response.xpath(
+        "//meta[translate(@name, 'SITEIDCODE', 'siteidcode')='siteidcode']/@content"
+    ).get()
+    if meta and re.fullmatch(r"\s*\d{10}\s*", meta):
+        return meta.strip()
+    m = re.search(r"网站标识码[：:\s]*(\d{10})", response.xpath("string(//body)").get() or "")
+    return m.group(1) if m else None
+
+
 def script_links(response) -> list[Link]:
     """Anchors written by JavaScript (TRS ``var att = '<a href=…>'`` attachments)."""
     out = []
@@ -123,6 +159,52 @@ def script_links(response) -> list[Link]:
             text = clean(re.sub(r"<[^>]+>", "", inner))
             out.append(Link(urljoin(response.url, href.replace("\\/", "/")), text))
     return out
+
+
+_QUOTED = re.compile(r"""['"]([^'"\s<>]{4,400})['"]""")
+_BARE_URL = re.compile(r"^[\w./:%?&=#~+@-]+$")
+_VIEWER_PARAM = re.compile(r"[?&](?:file|src|url|path|pdf|filepath|fileurl)=([^&#]+)", re.I)
+
+
+def unviewer(url: str) -> str:
+    """``/pdfjs/web/viewer.html?file=/upload/a.pdf`` → the file it shows."""
+    m = _VIEWER_PARAM.search(url)
+    if m and not is_attachment(url.split("?", 1)[0]):
+        inner = unquote(m.group(1))
+        if is_attachment(inner):
+            return urljoin(url, inner)
+    return url
+
+
+def embedded_links(response, scripts: bool = False) -> list[Link]:
+    """Files a page shows or offers other than through ``<a href>``: ``onclick`` handlers and
+    ``data-`` attributes that name a URL, iframes, ``<embed>``/``<object>`` and PDF viewers
+    (``viewer.html?file=…``), and — with ``scripts``, for pages that offer no file otherwise —
+    file paths quoted in its scripts."""
+    out: list[Link] = []
+    base = response.url
+    for el in response.xpath("//*[@onclick or @*[starts-with(name(), 'data-')]]"):
+        text = clean(el.attrib.get("title")) or clean(" ".join(el.xpath(".//text()").getall()))
+        values = [v for k, v in el.attrib.items() if k == "onclick" or k.startswith("data-")]
+        for value in values:
+            bare = [value] if _BARE_URL.match(value.strip()) else []
+            for candidate in [*bare, *_QUOTED.findall(value)]:
+                candidate = candidate.strip()
+                if is_attachment(candidate) or _VIEWER_PARAM.search(candidate):
+                    out.append(Link(unviewer(urljoin(base, candidate)), text[:80]))
+    for src in response.xpath("//iframe/@src|//embed/@src|//object/@data").getall():
+        url = unviewer(urljoin(base, src.strip()))
+        if is_attachment(url):
+            out.append(Link(url, ""))
+    for script in response.xpath("//script[not(@src)]/text()").getall() if scripts else ():
+        for candidate in _QUOTED.findall(script):
+            candidate = candidate.replace("\\/", "/").rstrip("\\")  # JSON-escaped in scripts
+            # a path or URL, not a file's display name quoted beside it
+            if is_attachment(candidate) and candidate.startswith(
+                ("/", "http://", "https://", "./")
+            ):
+                out.append(Link(unviewer(urljoin(base, candidate)), ""))
+    return [link for link in out if urlsplit(link.url).scheme in ("http", "https")]
 
 
 _JS_PAIR = re.compile(

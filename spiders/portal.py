@@ -8,23 +8,25 @@ outcome in ``portals.status`` (``spiders/ledger.py``).
 
 from __future__ import annotations
 
-import ipaddress
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from scrapy import FormRequest, Request, Spider
 from scrapy.http import Response, TextResponse
 
+from crawler.browser import render_meta
 from crawler.registry import Portal, load_registry, parse_years
 
 from . import links as L
 from .documents import PRIORITY_DOCUMENT, DocumentsMixin, fetched, page_pictures
 from .failures import FailuresMixin
 from .ledger import Ledger
+from .navigation import NavigationMixin
 from .platforms import ADAPTERS, Adapter, Entry, Follow, ListResult, detect
 from .recognize import classify_title, place_of
+from .rendering import RenderingMixin, answered_json
+from .shells import looks_like_shell, script_pager, shell_signs
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +34,7 @@ PRIORITY = {
     "document": PRIORITY_DOCUMENT,
     "article": 20,
     "api": 12,
+    "endpoint": 12,
     "list": 10,
     "script": 10,
     "column": 5,
@@ -39,7 +42,7 @@ PRIORITY = {
 }
 
 
-class PortalSpider(DocumentsMixin, FailuresMixin, Spider):
+class PortalSpider(NavigationMixin, RenderingMixin, DocumentsMixin, FailuresMixin, Spider):
     name = "portal"
 
     def __init__(
@@ -61,6 +64,9 @@ class PortalSpider(DocumentsMixin, FailuresMixin, Spider):
         self.home_print: dict[str, tuple[str, frozenset]] = {}
         self.columns: dict[str, dict] = {}  # column root → paging state
         self.script_wait: dict[str, dict] = {}  # list URL → pending script probes
+        self.rendered: set[tuple] = set()  # (URL, click, next clicks) rendered already
+        self.probed: dict[str, set[str]] = {}  # portal → other hosts visited to check identity
+        self.pager_rendered: set[str] = set()  # columns whose script pager was turned already
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -95,16 +101,15 @@ class PortalSpider(DocumentsMixin, FailuresMixin, Spider):
             ledger.lose(f"page budget of {self.max_pages} exhausted")
             return None
         ledger.pages += 1
+        self.crawler.stats.inc_value(f"nianbao/pages/{portal.code}")
         meta = self._meta(portal, follow.kind, **follow.meta, **extra)
         if portal.js and follow.kind in ("column", "list") and self.browser:
             follow.playwright = True  # the registry says its lists need a browser
         if follow.playwright:
-            from scrapy_playwright.page import PageMethod
-
-            meta.update(
-                playwright=True,
-                playwright_page_methods=[PageMethod("wait_for_load_state", "networkidle")],
-            )
+            ledger.rendered += 1
+            self.crawler.stats.inc_value(f"nianbao/rendered/{portal.code}")
+            spec = meta.pop("render_spec", {})
+            meta.update(render_meta(follow.url, self.site_hosts[portal.code], **spec))
         kwargs = {
             "callback": callback,
             "errback": self.page_failed,
@@ -114,6 +119,8 @@ class PortalSpider(DocumentsMixin, FailuresMixin, Spider):
         }
         # A page's scripts are read once per list page: each page names its own channel.
         kwargs["dont_filter"] = follow.kind == "script"
+        if follow.method == "POST" and follow.body is not None:
+            return Request(follow.url, method="POST", body=follow.body, **kwargs)
         if follow.method == "POST":
             return FormRequest(follow.url, formdata=follow.formdata or {}, **kwargs)
         return Request(follow.url, **kwargs)
@@ -141,36 +148,6 @@ class PortalSpider(DocumentsMixin, FailuresMixin, Spider):
         )
         return self.by_code[meta["portal"]]
 
-    @staticmethod
-    def _fingerprint(response: TextResponse) -> tuple[str, frozenset]:
-        title = L.clean(response.xpath("//title/text()").get())
-        return title, frozenset(link.url for link in L.links(response)[:60])
-
-    def _soft_404(self, response: TextResponse, portal: Portal) -> bool:
-        """A portal that answers unknown paths with its home page (portals.md §4.5)."""
-        home = self.home_print.get(portal.code)
-        if home is None or response.url.rstrip("/") == portal.url.rstrip("/"):
-            return False
-        title, urls = self._fingerprint(response)
-        return title == home[0] and len(urls & home[1]) >= 0.9 * max(len(home[1]), 1)
-
-    def parse_home(self, response: Response):
-        portal = self._portal(response)
-        ledger = self.ledger[portal.code]
-        if not isinstance(response, TextResponse):
-            ledger.home, ledger.home_error = "failed", "the home page is not an HTML page"
-            return
-        ledger.home = "ok"
-        self.site_hosts[portal.code].add(urlsplit(response.url).hostname or "")
-        self.home_print[portal.code] = self._fingerprint(response)
-        yield from self._discover(response, portal, depth=0)
-
-    def parse_nav(self, response: Response):
-        portal = self._portal(response)
-        if not isinstance(response, TextResponse) or self._soft_404(response, portal):
-            return
-        yield from self._discover(response, portal, depth=response.meta.get("depth_nav", 0))
-
     def _adapter(self, response: Response, portal: Portal) -> Adapter:
         adapter = ADAPTERS.get(portal.platform) if portal.platform else None
         adapter = adapter or detect(response)
@@ -178,48 +155,6 @@ class PortalSpider(DocumentsMixin, FailuresMixin, Spider):
         if adapter.name != "generic" and ledger.platform in ("", "generic"):
             ledger.platform = adapter.name
         return adapter
-
-    def _discover(self, response: TextResponse, portal: Portal, depth: int) -> Iterator:
-        """Follow 年报 links as columns and 信息公开 links as navigation (portals.md §3.2)."""
-        adapter = self._adapter(response, portal)
-        for follow in adapter.entry_points(response):
-            if self._on_site(follow.url, portal):
-                follow.meta.setdefault("column", follow.url)
-                if req := self._page(portal, follow, self.parse_column):
-                    yield req
-        direct: list[Entry] = []
-        for link in [*L.links(response), *L.script_nav_links(response)]:
-            self._maybe_add_ip_host(link.url, portal)
-            if not self._on_site(link.url, portal):
-                continue
-            annual = L.is_annual_column(link.text) or (
-                L.is_annual_path(link.url) and not classify_title(link.text).is_report
-            )
-            if annual and not L.is_attachment(link.url):
-                follow = Follow(link.url, "column", meta={"column": link.url})
-                if req := self._page(portal, follow, self.parse_column):
-                    yield req
-            elif L.is_disclosure(link.text) and depth < self.nav_depth:
-                follow = Follow(link.url, "nav", meta={"depth_nav": depth + 1})
-                if req := self._page(portal, follow, self.parse_nav):
-                    yield req
-            elif classify_title(link.text).is_report:
-                direct.append(Entry(link.url, link.text, link.date, L.is_attachment(link.url)))
-        yield from self._entries(direct, response, portal, column=None)
-
-    def _on_site(self, url: str, portal: Portal) -> bool:
-        return urlsplit(url).scheme in ("http", "https") and L.same_site(
-            url, self.site_hosts[portal.code]
-        )
-
-    def _maybe_add_ip_host(self, url: str, portal: Portal) -> None:
-        """Portals link to their own legacy hosts by bare IP (portals.md §3.1); accept those."""
-        host = urlsplit(url).hostname or ""
-        try:
-            ipaddress.ip_address(host)
-        except ValueError:
-            return
-        self.site_hosts[portal.code].add(host)
 
     # --- columns and lists -----------------------------------------------------------------------
 
@@ -230,23 +165,31 @@ class PortalSpider(DocumentsMixin, FailuresMixin, Spider):
         ledger = self.ledger[portal.code]
         column = response.meta.get("column") or response.url
         ledger.columns.add(column)
+        if answered_json(response):  # a list URL that answers JSON: read like any endpoint
+            yield from self.parse_endpoint(response)
+            return
         adapter = self._adapter(response, portal)
         result = adapter.list_page(response)
-        if (
-            not any(classify_title(e.title).is_report for e in result.entries)
-            and adapter.name == "jsonapi"
-            and not response.meta.get("playwright")
-        ):
-            scripts = [f for f in result.follow if f.kind == "script"]
-            api = [f for f in result.follow if f.kind == "api"]
-            if not api and scripts:
-                self.script_wait[response.url] = {
-                    "pending": len(scripts),
-                    "found": False,
-                    "column": column,
-                }
-            elif not api and adapter.needs_browser(response):
-                yield from self._render(response, portal, column)
+        rendered = bool(response.meta.get("render"))
+        if rendered:
+            more = self._rendered(response, portal, column)
+            result.entries += more.entries
+            result.follow += more.follow
+        else:
+            result.follow += [
+                Follow(x.url, "list", meta={"column": column})
+                for x in L.menu_links(response)
+                if self._on_site(x.url, portal) and x.url != response.url  # a framed list
+            ]
+        reports = any(classify_title(e.title).is_report for e in result.entries)
+        if not reports and not rendered:
+            yield from self._empty_list(response, portal, column, adapter, result)
+        elif reports and not rendered and self._script_paged(response, column, result):
+            # Later pages only a script can reach (a javascript: pager, a pager a script
+            # writes): once per column, turn them in the browser.
+            self.pager_rendered.add(column)
+            clicks = self.max_list_pages
+            yield from self._render(response, portal, column, next_clicks=clicks, why="pager")
         yield from self._take(result, response, portal, column, adapter)
         if response.meta.get("kind") == "column":
             for link in L.links(response):
@@ -259,14 +202,32 @@ class PortalSpider(DocumentsMixin, FailuresMixin, Spider):
                     if req := self._page(portal, follow, self.parse_column):
                         yield req
 
-    def _render(self, response: TextResponse, portal: Portal, column: str) -> Iterator[Request]:
-        if not self.browser:
-            self.ledger[portal.code].lose(f"JS-only list at {response.url} (browser off)")
+    def _script_paged(self, response, column: str, result: ListResult) -> bool:
+        """No page link in the markup, but a pager that scripts run (not turned yet)."""
+        if column in self.pager_rendered:
+            return False
+        if any(f.kind in ("list", "api", "endpoint") for f in result.follow):
+            return False
+        return script_pager(response)
+
+    def _empty_list(self, response, portal: Portal, column: str, adapter: Adapter, result):
+        """A list page that lists no report: an API the adapter knows, a script that names one,
+        or — whatever the family — a shell that fills itself: rendered (the empty-shell rule)."""
+        api = [f for f in result.follow if f.kind in ("api", "endpoint")]
+        if api:
             return
-        follow = Follow(response.url, "list", playwright=True, meta={"column": column})
-        if req := self._page(portal, follow, self.parse_column):
-            req = req.replace(dont_filter=True)
-            yield req
+        if adapter.name == "jsonapi":
+            scripts = [f for f in result.follow if f.kind == "script"]
+            if scripts:  # the fast path: the endpoint named in the page's own scripts
+                self.script_wait[response.url] = {
+                    "pending": len(scripts),
+                    "found": False,
+                    "column": column,
+                }
+                return
+        if looks_like_shell(response):
+            why = "; ".join(shell_signs(response))
+            yield from self._render(response, portal, column, why=why)
 
     def parse_script(self, response: Response):
         portal = self._portal(response)
@@ -284,6 +245,7 @@ class PortalSpider(DocumentsMixin, FailuresMixin, Spider):
             result, response, portal, response.meta.get("column") or list_url, ADAPTERS["jsonapi"]
         )
         if wait is not None and wait["pending"] <= 0 and not wait["found"]:
+            wait["found"] = True  # once
             follow = Follow(list_url, "list", playwright=True, meta={"column": wait["column"]})
             if self.browser and (req := self._page(portal, follow, self.parse_column)):
                 yield req.replace(dont_filter=True)
@@ -309,7 +271,7 @@ class PortalSpider(DocumentsMixin, FailuresMixin, Spider):
             state["pages"] += 1
             state["streak"] = 0 if new else state["streak"] + 1
         for follow in result.follow:
-            if follow.kind in ("list", "api"):
+            if follow.kind in ("list", "api", "endpoint"):
                 if state["pages"] >= self.max_list_pages:
                     ledger.lose(f"column {column} stopped after {self.max_list_pages} pages")
                     break
@@ -317,6 +279,7 @@ class PortalSpider(DocumentsMixin, FailuresMixin, Spider):
                     break  # several pages without a new report: the end, or a trap
             callback = {
                 "api": self.parse_api,
+                "endpoint": self.parse_endpoint,
                 "script": self.parse_script,
                 "column": self.parse_column,
                 "nav": self.parse_nav,

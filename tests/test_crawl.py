@@ -148,8 +148,8 @@ def test_reports_have_provenance(first):
     assert hashlib.sha256(stored.read_bytes()).hexdigest() == digest
 
 
-def test_politeness_from_the_request_log(first):
-    log = [r for r in first["log"] if r["host"] != "farm.test" and r["method"] != "CONNECT"]
+def assert_polite(log: list[dict]) -> None:
+    """One identifying User-Agent; per host one request at a time, DOWNLOAD_DELAY apart."""
     ua = {r["user_agent"] for r in log}
     assert len(ua) == 1 and "nianbao/" in next(iter(ua)) and "https://" in next(iter(ua))
     by_host = collections.defaultdict(list)
@@ -170,6 +170,11 @@ def test_politeness_from_the_request_log(first):
             # the send times the delay is enforced on: judge the distribution, not one gap.
             assert gaps[len(gaps) // 2] >= DELAY * 0.95, (host, gaps[len(gaps) // 2])
             assert sum(g < DELAY * 0.5 - NOISE for g in gaps) <= max(1, 0.05 * len(gaps)), host
+
+
+def test_politeness_from_the_request_log(first):
+    log = [r for r in first["log"] if r["host"] != "farm.test" and r["method"] != "CONNECT"]
+    assert_polite(log)
     # robots.txt: Crawl-delay honoured, Disallow obeyed.
     hostile = sorted((r for r in log if r["host"] == "www.yxx.gov.cn.test"), key=lambda r: r["t"])
     gaps = sorted(b["t"] - a["t"] for a, b in itertools.pairwise(hostile))
@@ -313,14 +318,19 @@ def test_js_only_lists_are_rendered_in_chromium_when_the_registry_says_so(tmp_pa
     db = tmp_path / "archive.db"
     with farm.start(time_scale=SCALE) as f:
         crawl(f, db, "--portal", "990401", registry=str(registry))
-        paths = {r["path"] for r in f.requests() if r["host"] == "www.huaxi.gov.cn.test"}
+        log = [r for r in f.requests() if r["host"] != "farm.test" and r["method"] != "CONNECT"]
         assert score(db, f.manifest)["990401"].recall == 1.0
-    assert "/css/style.css" in paths  # only a browser loads the stylesheet
+    paths = {r["path"] for r in log if r["host"] == "www.huaxi.gov.cn.test"}
+    assert "/static/js/avalon.js" in paths  # only a browser runs the page's template library
+    assert "/css/style.css" not in paths  # stylesheets are never fetched for a render
+    # Every request of the rendered pages was made by the crawler, paced like the others.
+    assert_polite(log)
+    assert {r["host"] for r in log} == {"www.huaxi.gov.cn.test"}
 
 
 def test_without_the_flag_the_json_endpoint_is_used_not_the_browser(first):
     paths = {r["path"] for r in first["log"] if r["host"] == "www.huaxi.gov.cn.test"}
-    assert "/fjdzapp/search" in paths and "/css/style.css" not in paths
+    assert "/fjdzapp/search" in paths and "/static/js/avalon.js" not in paths
 
 
 def test_nothing_leaves_the_allowed_hosts(first):

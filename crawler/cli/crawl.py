@@ -12,18 +12,14 @@ from .output import print_table
 
 
 def crawl_settings(db_path: Path, overrides: dict | None = None):
-    """The project's Scrapy settings plus command-line overrides, proxies from the environment."""
+    """The project's Scrapy settings plus command-line overrides."""
     from scrapy.settings import Settings
 
     from .. import settings as project
-    from ..proxies import launch_options
 
     settings = Settings()
     settings.setmodule(project, priority="project")
     settings.set("NIANBAO_DB", str(db_path), priority="cmdline")
-    settings.set(
-        "PLAYWRIGHT_LAUNCH_OPTIONS", launch_options(project.PLAYWRIGHT_LAUNCH_OPTIONS), "cmdline"
-    )
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
     return settings

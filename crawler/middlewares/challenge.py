@@ -24,10 +24,7 @@ class Blocked(IgnoreRequest):
 # Signs of an anti-bot challenge or a WAF page (portals.md §4.2).
 _CHALLENGE_MARKERS = (
     (re.compile(rb"\$_ts\s*=|\$_ts\.|_\$[a-z]{2}\(", re.I), "JS challenge (Ruishu-like)"),
-    (
-        re.compile(rb"__jsl_clearance|document\.cookie\s*=.{0,200}location", re.I | re.S),
-        "cookie-setting JS challenge",
-    ),
+    (re.compile(rb"__jsl_clearance", re.I), "cookie-setting JS challenge (jsl-like)"),
     (
         re.compile(
             "访问异常|访问被拒绝|您的访问被拦截|安全验证|请开启JavaScript|访问过于频繁"
@@ -36,6 +33,28 @@ _CHALLENGE_MARKERS = (
         "WAF block page",
     ),
 )
+
+
+# A small page whose script only sets a cookie and loads the page again: what any visitor's
+# browser passes at once. Not an anti-bot system to fight but a gate a browser opens: it is
+# rendered once, and the cookie it set goes to Scrapy's jar for the crawl's later requests.
+_COOKIE_SCRIPT = re.compile(
+    rb"document\.cookie\s*=.{0,400}?(?:location\s*\.\s*(?:reload|replace|assign|href)|"
+    rb"window\.location\s*=|location\s*=)",
+    re.I | re.S,
+)
+COOKIE_SCRIPT_MAX_BYTES = 8192
+
+
+def cookie_script(response: Response) -> bool:
+    """A script stub that sets a cookie and reloads (passable by a real browser)."""
+    return (
+        response.status == 200
+        and isinstance(response, TextResponse)
+        and len(response.body) <= COOKIE_SCRIPT_MAX_BYTES
+        and _COOKIE_SCRIPT.search(response.body) is not None
+        and len(re.findall(rb"<a\s[^>]*href", response.body, re.I)) < 5
+    )
 
 
 def challenge_reason(response: Response, window: int = 20000) -> str | None:
@@ -73,23 +92,32 @@ class ChallengeMiddleware:
         return cls(crawler)
 
     def process_response(self, request: Request, response: Response):
+        if request.meta.get("browser_subrequest"):
+            return response  # the rendering page deals with it, as a browser does
+        rendered = bool(request.meta.get("render"))
+        if cookie_script(response) and not rendered and not request.meta.get("document"):
+            if self.browser:
+                self.stats.inc_value("nianbao/cookie_script")
+                logger.info("a cookie-setting script at %s: rendering it once", request.url)
+                return self._in_browser(request, tries=request.meta.get("challenge_tries", 0))
+            raise Blocked(f"cookie-setting script at {request.url} (browser off)")
         why = challenge_reason(response, self.window)
+        if why is None and rendered and cookie_script(response):
+            why = "a cookie-setting script the browser did not pass"
         if why is None:
             return response
         self.stats.inc_value("nianbao/challenge")
         tries = request.meta.get("challenge_tries", 0)
         if self.browser and tries < self.max_tries and not request.meta.get("document"):
             logger.info("%s at %s: trying once in a browser", why, request.url)
-            from scrapy_playwright.page import PageMethod
-
-            retry = request.replace(dont_filter=True)
-            retry.meta.update(
-                challenge_tries=tries + 1,
-                playwright=True,
-                playwright_page_methods=[
-                    # A challenge script sets a cookie and reloads: wait until real content.
-                    PageMethod("wait_for_load_state", "networkidle"),
-                ],
-            )
-            return retry
+            return self._in_browser(request, tries=tries + 1)
         raise Blocked(f"{why} at {request.url}")
+
+    @staticmethod
+    def _in_browser(request: Request, tries: int) -> Request:
+        from ..browser import render_meta
+
+        hosts = set((request.meta.get("render") or {}).get("hosts") or ())
+        retry = request.replace(dont_filter=True)
+        retry.meta.update(render_meta(request.url, hosts), challenge_tries=tries)
+        return retry

@@ -14,7 +14,7 @@ def _same(a: str | None, b: str | None) -> bool:
 
 class EncodingRepairMiddleware:
     def process_response(self, request: Request, response: Response):
-        if not isinstance(response, TextResponse) or request.meta.get("document_binary"):
+        if not isinstance(response, TextResponse) or request.meta.get("browser_subrequest"):
             return response
         actual = detect_encoding(response.body, response.encoding)
         if actual and not _same(actual, response.encoding):

@@ -29,7 +29,8 @@ class JsRedirectMiddleware:
     def process_response(self, request: Request, response: Response):
         hops = request.meta.get("js_redirects", 0)
         if (
-            response.status != 200
+            request.meta.get("browser_subrequest")  # a rendering page runs its own scripts
+            or response.status != 200
             or len(response.body) > self.max_bytes
             or not isinstance(response, TextResponse)
             or hops >= self.max_hops
@@ -54,7 +55,7 @@ class CookieGateMiddleware:
     """
 
     def process_response(self, request: Request, response: Response):
-        if response.status not in (301, 302, 303, 307, 308):
+        if response.status not in (301, 302, 303, 307, 308) or request.meta.get("dont_redirect"):
             return response
         location = response.headers.get(b"Location")
         if not location or request.meta.get("cookie_gate"):

@@ -24,7 +24,8 @@ class WarmUpMiddleware:
 
     def _applies(self, request: Request, response: Response) -> bool:
         return (
-            response.status == 200
+            not request.meta.get("browser_subrequest")
+            and response.status == 200
             and len(response.body) < self.tiny
             and isinstance(response, TextResponse)
             and not request.meta.get("warmed_up")

@@ -24,6 +24,7 @@ class Follow:
     kind: str = "list"  # list (an HTML list page) | api (JSON/XML) | column | nav | script
     method: str = "GET"
     formdata: dict[str, str] | None = None
+    body: str | None = None  # a raw request body (JSON or form-encoded), as a page sent it
     headers: dict[str, str] | None = None
     playwright: bool = False
     meta: dict = field(default_factory=dict)

@@ -33,12 +33,19 @@ class Generic(Adapter):
 
     def attachments(self, response) -> list[tuple[str, str]]:
         seen: dict[str, str] = {}
-        for link in [*L.links(response), *L.script_links(response)]:
+        anchors = [*L.links(response), *L.script_links(response)]
+        anchors = [L.Link(L.unviewer(x.url), x.text, x.date, x.in_chrome) for x in anchors]
+        found = [*anchors, *L.embedded_links(response)]
+        if not any(L.is_attachment(x.url) and not x.in_chrome for x in found):
+            found += L.embedded_links(response, scripts=True)
+        for link in found:
             if link.in_chrome or not L.is_attachment(link.url):
                 continue
             if re.search(r"\.(jpe?g|png|gif)(?:$|\?)", link.url, re.I) and not link.text:
                 continue  # pictures in the page, not attached files
-            seen.setdefault(L.canonical(link.url), link.text)
+            url = L.canonical(link.url)
+            if not seen.get(url):
+                seen[url] = link.text
         # (TRS links also carry OLDSRC="/protect/…": the upload path of the same file, often
         # robots-disallowed; the href is its public address, so OLDSRC is not fetched.)
         return list(seen.items())
