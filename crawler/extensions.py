@@ -40,13 +40,36 @@ class CrawlRecorder:
         else:
             logger.info("resuming unfinished crawl run %d", run_id)
         self.state.run_id = run_id
+        self.state.learned = archive.learned(p.code for p in portals)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         archive = self.state.archive
         for code, entry in getattr(spider, "ledger", {}).items():
             status, why = entry.outcome()
-            archive.set_portal_status(code, status, why, self.state.run_id, entry.platform)
-            logger.info("portal %s: %s (%s)", code, status, why)
+            broken = entry.broken_paths(self.state.learned.get(code, {}))
+            if broken:
+                why += f"; learned path(s) broke, found again from the home page: {broken[0]}"
+                self.crawler.stats.inc_value("nianbao/learned_broken", len(broken))
+            archive.set_portal_status(
+                code,
+                status,
+                why,
+                self.state.run_id,
+                entry.platform,
+                # what worked this time, or what worked before if this crawl never got there
+                learned=entry.learned or self.state.learned.get(code),
+                learned_broken=broken,
+                pages=entry.pages,
+                rendered=entry.rendered,
+            )
+            logger.info(
+                "portal %s: %s (%s) — %d pages, %d rendered",
+                code,
+                status,
+                why,
+                entry.pages,
+                entry.rendered,
+            )
         stats = dict(self.crawler.stats.get_stats())
         stats["finish_reason"] = reason
         if reason == "finished":

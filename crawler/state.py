@@ -36,6 +36,8 @@ class CrawlState:
         self.allowed_hosts: list[str] = host_patterns(crawler.settings.get("NIANBAO_ALLOWED_HOSTS"))
         self.run_id: int | None = None  # set when the spider opens (crawler.extensions)
         self.throttle: PoliteThrottle | None = None  # set by the throttle when enabled
+        # What the last crawl learned per portal (set when the spider opens): where to start.
+        self.learned: dict[str, dict] = {}
         self._local = threading.local()
         crawler.signals.connect(self._engine_stopped, signal=signals.engine_stopped)
 

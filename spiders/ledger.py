@@ -35,6 +35,20 @@ class Ledger:
         if what not in items:
             items.append(what)
 
+    def broken_paths(self, before: dict) -> list[str]:
+        """Columns and endpoints the last crawl learned that gave no report this time."""
+        if self.home != "ok":
+            return []  # the portal was not walked: nothing can be said
+        columns = set(self.learned.get("columns", ()))
+        endpoint_columns = {e.get("column") for e in self.learned.get("endpoints", ())}
+        broken = [f"column {c}" for c in before.get("columns", ()) if c not in columns]
+        broken += [
+            f"endpoint {e.get('url')}"
+            for e in before.get("endpoints", ())
+            if e.get("column") not in endpoint_columns and e.get("column") not in columns
+        ]
+        return broken
+
     def lose(self, why: str) -> None:
         if why not in self.losses:
             self.losses.append(why)

@@ -21,6 +21,7 @@ from crawler.registry import Portal, load_registry, parse_years
 from . import links as L
 from .documents import PRIORITY_DOCUMENT, DocumentsMixin, fetched, page_pictures
 from .failures import FailuresMixin
+from .learning import LearningMixin
 from .ledger import Ledger
 from .navigation import NavigationMixin
 from .platforms import ADAPTERS, Adapter, Entry, Follow, ListResult, detect
@@ -42,7 +43,9 @@ PRIORITY = {
 }
 
 
-class PortalSpider(NavigationMixin, RenderingMixin, DocumentsMixin, FailuresMixin, Spider):
+class PortalSpider(
+    NavigationMixin, LearningMixin, RenderingMixin, DocumentsMixin, FailuresMixin, Spider
+):
     name = "portal"
 
     def __init__(
@@ -67,6 +70,7 @@ class PortalSpider(NavigationMixin, RenderingMixin, DocumentsMixin, FailuresMixi
         self.rendered: set[tuple] = set()  # (URL, click, next clicks) rendered already
         self.probed: dict[str, set[str]] = {}  # portal → other hosts visited to check identity
         self.pager_rendered: set[str] = set()  # columns whose script pager was turned already
+        self.known_endpoints: set[str] = set()  # columns whose learned endpoint is called
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -103,8 +107,10 @@ class PortalSpider(NavigationMixin, RenderingMixin, DocumentsMixin, FailuresMixi
         ledger.pages += 1
         self.crawler.stats.inc_value(f"nianbao/pages/{portal.code}")
         meta = self._meta(portal, follow.kind, **follow.meta, **extra)
+        column = follow.meta.get("column", follow.url)
         if portal.js and follow.kind in ("column", "list") and self.browser:
-            follow.playwright = True  # the registry says its lists need a browser
+            # the registry says its lists need a browser (unless an endpoint was learned)
+            follow.playwright = follow.playwright or column not in self.known_endpoints
         if follow.playwright:
             ledger.rendered += 1
             self.crawler.stats.inc_value(f"nianbao/rendered/{portal.code}")
@@ -137,6 +143,8 @@ class PortalSpider(NavigationMixin, RenderingMixin, DocumentsMixin, FailuresMixi
                 dont_filter=True,
                 priority=-10,
             )
+            for req in self._learned_requests(portal):
+                yield req
 
     # --- home and navigation ---------------------------------------------------------------------
 
@@ -225,6 +233,8 @@ class PortalSpider(NavigationMixin, RenderingMixin, DocumentsMixin, FailuresMixi
                     "column": column,
                 }
                 return
+        if column in self.known_endpoints:
+            return  # its learned endpoint is called directly
         if looks_like_shell(response):
             why = "; ".join(shell_signs(response))
             yield from self._render(response, portal, column, why=why)
@@ -267,6 +277,7 @@ class PortalSpider(NavigationMixin, RenderingMixin, DocumentsMixin, FailuresMixi
             ledger.lose(loss)
         state = self.columns.setdefault(column, {"pages": 0, "streak": 0})
         new = yield from self._entries(result.entries, response, portal, column)
+        self._learn_from(response, portal, column, new)
         if response.meta.get("kind") != "script":  # a script probe is not a page of the list
             state["pages"] += 1
             state["streak"] = 0 if new else state["streak"] + 1

@@ -116,6 +116,8 @@ class RenderingMixin:
                 self.ledger[portal.code].learn("endpoints", {**ep.as_dict(), "column": column})
         if pages is not None:
             ep.pages = pages
+        if response.meta.get("learned_endpoint") and not _reports(entries):
+            yield from self._endpoint_broke(response, portal, column)
         result = ListResult(entries=entries)
         if entries and (nxt := ep.next(len(entries))):
             result.follow.append(endpoint_follow(nxt, column))

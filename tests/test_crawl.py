@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import itertools
+import json
 import os
 import signal
 import sqlite3
@@ -326,6 +327,21 @@ def test_js_only_lists_are_rendered_in_chromium_when_the_registry_says_so(tmp_pa
     # Every request of the rendered pages was made by the crawler, paced like the others.
     assert_polite(log)
     assert {r["host"] for r in log} == {"www.huaxi.gov.cn.test"}
+    # What the portal taught stays: the list endpoint the pages called is recorded …
+    con = sqlite3.connect(db)
+    learned = json.loads(
+        con.execute("SELECT learned FROM portals WHERE code = '990401'").fetchone()[0]
+    )
+    assert any("/fjdzapp/search" in e["url"] for e in learned["endpoints"])
+    con.close()
+    # … and the next crawl calls it directly: nothing rendered, nothing lost.
+    with farm.start(time_scale=SCALE) as f:
+        crawl(f, db, "--portal", "990401", "--fresh", registry=str(registry))
+        again = {r["path"] for r in f.requests() if r["host"] == "www.huaxi.gov.cn.test"}
+        assert score(db, f.manifest)["990401"].recall == 1.0
+    assert "/fjdzapp/search" in again and "/static/js/avalon.js" not in again
+    rendered = sqlite3.connect(db).execute("SELECT rendered FROM portals").fetchone()[0]
+    assert rendered == 0
 
 
 def test_without_the_flag_the_json_endpoint_is_used_not_the_browser(first):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -42,8 +43,16 @@ class Archive(ReportsMixin, RunsMixin):
             self.db["portals"].upsert_all(rows, pk="code")
 
     def set_portal_status(
-        self, code: str, status: str, reason: str, run_id: int | None, platform: str | None = None
+        self,
+        code: str,
+        status: str,
+        reason: str,
+        run_id: int | None,
+        platform: str | None = None,
+        **outcome,
     ) -> None:
+        """The crawl's outcome for a portal; ``outcome`` may carry ``learned`` (dict),
+        ``learned_broken`` (list), ``pages`` and ``rendered``."""
         update = {
             "status": status,
             "status_reason": reason,
@@ -52,8 +61,22 @@ class Archive(ReportsMixin, RunsMixin):
         }
         if platform:
             update["platform"] = platform
+        for key in ("learned", "learned_broken"):
+            if key in outcome:
+                value = outcome.pop(key)
+                update[key] = json.dumps(value, ensure_ascii=False) if value else None
+        update.update(outcome)
         with self.db.atomic():
             self.db["portals"].update(code, update)
+
+    def learned(self, codes: Iterable[str]) -> dict[str, dict]:
+        """What the last crawl learned about each of these portals (empty: nothing)."""
+        out = {}
+        for code in codes:
+            row = self.db.execute("SELECT learned FROM portals WHERE code = ?", [code]).fetchone()
+            if row and row[0]:
+                out[code] = json.loads(row[0])
+        return out
 
     # --- documents -----------------------------------------------------------------------
 

@@ -203,3 +203,17 @@ def m002_publishing(db: sqlite_utils.Database) -> None:
 @migrations()
 def m003_county_applications_by_group(db: sqlite_utils.Database) -> None:
     """Once redefined the county_applications view; views now live in views.py."""
+
+
+@migrations()
+def m004_portal_learning(db: sqlite_utils.Database) -> None:
+    """What each portal taught the last crawl (column URLs, endpoints, hosts, pages that need a
+    browser: JSON), where it broke, and how many pages it cost (docs/data-dictionary.md)."""
+    db.executescript(
+        """
+        ALTER TABLE portals ADD COLUMN learned TEXT;
+        ALTER TABLE portals ADD COLUMN learned_broken TEXT;
+        ALTER TABLE portals ADD COLUMN pages INTEGER;
+        ALTER TABLE portals ADD COLUMN rendered INTEGER;
+        """
+    )
