@@ -56,7 +56,8 @@ class VariantSite(Site):
         super().__init__(v.portal, None, state)  # type: ignore[arg-type]
         self.static = LazyStatic()
         self.charset = "utf-8"
-        self.declared_charset = "utf-8"  # what headers and meta say (GBK sites may lie)
+        self.declared_charset = "utf-8"  # what the header says (GBK sites may lie)
+        self.meta_charset = ""  # what the page's meta says when it differs from the header
         self.theme = _theme(v)
         self.cookie_gate: tuple[str, str] | None = None
         self.analytics = [k for k in ANALYTICS if v.rng.random() < 0.45]
@@ -120,7 +121,7 @@ class VariantSite(Site):
                 + "</div>"
             )
         m = {"SiteName": f"{v.name}人民政府", "SiteDomain": v.host, "SiteIDCode": v.site_code}
-        cs = self.declared_charset or self.charset
+        cs = self.meta_charset or self.declared_charset or self.charset
         cmeta = (
             f'<meta http-equiv="Content-Type" content="text/html; charset={cs}">'
             if t["old_meta"]

@@ -3,8 +3,26 @@
 from __future__ import annotations
 
 from ..engine import Family
+from .gkmlpt import Gkmlpt
 from .hanweb import Hanweb
+from .longtail import AspNet, Beijing, Epoint, Henan, Jiangxi
+from .jsfams import Anhui, FetchList, Fujian, Guizhou, Jpaas
 from .trs import Trs
 from .vsb import Vsb
 
-FAMILIES: dict[str, Family] = {f.name: f for f in (Hanweb(), Trs(), Vsb())}
+FAMILIES: dict[str, Family] = {f.name: f for f in (
+        Hanweb(),
+        Trs(),
+        Gkmlpt(),
+        Jpaas(),
+        Vsb(),
+        AspNet(),
+        Jiangxi(),
+        Beijing(),
+        Anhui(),
+        Fujian(),
+        Henan(),
+        Epoint(),
+        Guizhou(),
+        FetchList(),
+    )}
