@@ -25,6 +25,7 @@ from ..reportgen import build_truths
 from ..sites.base import TLS_OK, TLS_REFUSED, FarmState
 from . import engine, names, world
 from .families import FAMILIES
+from .jslist import Api
 from .site import VariantSite
 
 __all__ = ["FAMILIES", "generate", "parse_spec"]
@@ -56,7 +57,7 @@ def generate(
 ) -> VariantSite:
     """One variant portal of ``family`` for ``seed``: a Site whose ``portal`` carries the
     reports and decoys with their URLs, and whose ``v`` the knobs and click paths."""
-    fam = FAMILIES[family]
+    fam = type(FAMILIES[family])()  # a fresh instance: families keep per-variant state
     fi = list(FAMILIES).index(family) + 1
     rng = random.Random(f"nianbao-variant:{family}:{seed}")
     if name:
@@ -115,6 +116,9 @@ def generate(
     for h in [v.host] + ([v.subhost] if v.subhost else []):
         site.add_host(h, tls=TLS_OK if tls != "http" and not h[0].isdigit() else TLS_REFUSED)
     fam.setup(v, site)
+    api = getattr(fam, "api", None)
+    if isinstance(api, Api):  # the JS families' endpoint, as finally configured
+        v.knobs["api"] = {k: getattr(api, k) for k in api.__dataclass_fields__}
     v.xxgk_url = v.url(fam.xxgk_path(v), v.tree_host if v.placement == "subhost" else v.host)
     side = fam.side_columns(v, site)
     engine.build_tree(fam, v, site)

@@ -200,6 +200,7 @@ def record_paths(fam: Family, v: Variant) -> None:
                 if obj.carrier == "attachment":
                     steps.append(obj.document_urls[0])
                 v.paths.setdefault(obj.id, _dedup(steps))
+                v.list_pages[obj.id] = pages[-1]
             elif isinstance(obj, Decoy):
                 v.decoy_paths.setdefault(obj.title, _dedup(steps))
 
@@ -387,8 +388,10 @@ def assign_ids(v: Variant, cols: list[Column]) -> None:
     ystyle = v.knobs.setdefault(
         "year_slug", v.rng.choice(("{y}n", "gknb{y}", "{y}nb", "{y}", "nb{y}"))
     )
-    for i, col in enumerate(cols):
-        col.cid = start + i * v.rng.choice((1, 1, 2, 7))
+    cid = start
+    for col in cols:
+        cid += v.rng.choice((1, 1, 2, 7))
+        col.cid = cid
         if col.kind == "root":
             col.slug = v.knobs.setdefault("root_slug", v.rng.choice(ROOT_SLUGS))
         elif col.kind == "year":

@@ -156,8 +156,7 @@ class JsFamily(Family):
         self.container = v.pick("container_id", ("list", "dataList", "news_list", "infoList", "xxgk_list", "content-list"))
         self.cols: dict[str, Column] = {}
         site.put(self.script, lambda: loader_js(self.api, self.container, self.render(v)), "application/javascript", host=v.tree_host)
-        methods = ("GET",) if self.api.method == "GET" else ("POST",)
-        site.route(v.tree_host, self.api_path_re(), self.handler(v), methods)
+        site.route(v.tree_host, self.api_path_re(), self.handler(v), ("GET", "POST"))
 
     def api_path_re(self) -> str:
         import re

@@ -59,6 +59,7 @@ def annotate(manifest: dict, sites: list[VariantSite]) -> dict:
         if v is not None:
             r["click_path"] = v.paths.get(r["id"], [])
             r["endpoints"] = v.endpoints.get(r["id"], [])
+            r["list_page"] = v.list_pages.get(r["id"])
     for d in manifest["decoys"]:
         v = by_code.get(d["portal_code"])
         if v is not None:

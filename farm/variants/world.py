@@ -137,6 +137,7 @@ class Variant:
     site_code: str = ""
     paths: dict[str, list[str]] = field(default_factory=dict)  # report id → click path
     endpoints: dict[str, list[str]] = field(default_factory=dict)  # report id → API URLs
+    list_pages: dict[str, str] = field(default_factory=dict)  # report id → its list page
     decoy_paths: dict[str, list[str]] = field(default_factory=dict)
     placement: str = ""
     home_path: str = "/"
