@@ -116,6 +116,8 @@ def generate(
     for h in [v.host] + ([v.subhost] if v.subhost else []):
         site.add_host(h, tls=TLS_OK if tls != "http" and not h[0].isdigit() else TLS_REFUSED)
     fam.setup(v, site)
+    v.knobs["static_links"] = fam.static_links  # every click-path step a literal link
+    v.knobs["js_only"] = fam.js_only
     api = getattr(fam, "api", None)
     if isinstance(api, Api):  # the JS families' endpoint, as finally configured
         v.knobs["api"] = {k: getattr(api, k) for k in api.__dataclass_fields__}
@@ -138,19 +140,17 @@ def _traits(v: world.Variant, site: VariantSite) -> None:
     robots = v.pick("robots", ("none", "open", "delay", "disallow"), [4, 2.5, 2.5, 1])
     delay = v.rng.choice((0.5, 1.0, 1.5, 2.0)) if robots == "delay" else None
     v.knobs["crawl_delay"] = delay
-    for name, cfg in site.hosts.items():
+    for cfg in site.hosts.values():
         if robots != "none":
             dis = ["/admin/", "/search/"] if robots == "disallow" else []
             cfg.robots = site.robots_text(delay, dis)
-        if v.scheme == "https" and cfg.tls == TLS_OK:
-            cfg.robots = cfg.robots  # https canonical; http redirects (site.before)
-        _ = name
     if v.chance("cookie_stub", 0.12):
         token = hashlib.sha1(f"{v.code}{v.seed}".encode()).hexdigest()[:16]
         site.cookie_gate = (
             v.rng.choice(("wzws_cid", "__tst_status", "yunsuo_session_verify")),
             token,
         )
+        v.knobs["cookie_gate"] = list(site.cookie_gate)  # what the stub's script sets
 
 
 def parse_spec(spec: str) -> list[tuple[str, int]]:

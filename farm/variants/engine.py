@@ -195,6 +195,8 @@ def record_paths(fam: Family, v: Variant) -> None:
         for i, it in enumerate(leaf.items):
             pages = leaf.pages[: i // pp + 1]
             steps = [*v.nav_path, *above, *pages, it.url]
+            if it.url in v.nav_path:  # the 最新公开 entry that leads to the breadcrumb
+                steps = v.nav_path[: v.nav_path.index(it.url) + 1]
             obj = it.obj
             if isinstance(obj, Report):
                 if obj.carrier == "attachment":

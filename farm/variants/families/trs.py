@@ -27,6 +27,7 @@ class Trs(Family):
         v.pick("trs_pager", ("countPage", "createPageHTML3", "createPageHTML4", "static"))
         v.pick("trs_body", ("TRS_Editor", "Custom_UnionStyle", "view TRS_UEDITOR"))
         v.chance("trs_wap", 0.3)
+        self.static_links = v.knobs["trs_pager"] == "static"
 
     def xxgk_path(self, v: Variant) -> str:
         return v.knobs["trs_prefix"]
