@@ -129,7 +129,9 @@ def generate(
     engine.build_navigation(fam, v, site, side)
     _traits(v, site)
     engine.record_paths(fam, v)
-    portal.url = v.url("/") if v.scheme == "http" or tls == "https" else v.url("/")
+    # an https portal is listed by its https URL or by the http one that redirects to it
+    http_listed = tls == "https" and v.chance("registry_lists_http", 0.5)
+    portal.url = f"http://{v.host}/" if http_listed else v.url("/")
     portal.hosts = list(site.hosts)
     for rep in portal.reports:
         rep.twin_urls = [u for u in rep.twin_urls if u != rep.page_url]

@@ -50,6 +50,10 @@ class Family:
     def doc_path(self, v: Variant, col: Column, it: Item, ext: str) -> str:
         raise NotImplementedError
 
+    def item_pages(self, v: Variant, leaf: Column, index: int) -> list[str]:
+        """The list pages a person walks through to reach the leaf's ``index``-th item."""
+        return leaf.pages[: index // self.per_page(v) + 1]
+
     def per_page(self, v: Variant) -> int:
         return v.knobs.setdefault("per_page", v.rng.choice((5, 6, 8, 10, 12, 15, 20)))
 
@@ -191,9 +195,8 @@ def record_paths(fam: Family, v: Variant) -> None:
     assert v.root is not None
     for leaf in v.root.leaves():
         above = [c.pages[0] for c in leaf.ancestors()[:-1]]
-        pp = fam.per_page(v)
         for i, it in enumerate(leaf.items):
-            pages = leaf.pages[: i // pp + 1]
+            pages = fam.item_pages(v, leaf, i)
             steps = [*v.nav_path, *above, *pages, it.url]
             if it.url in v.nav_path:  # the 最新公开 entry that leads to the breadcrumb
                 steps = v.nav_path[: v.nav_path.index(it.url) + 1]

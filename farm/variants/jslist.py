@@ -261,5 +261,26 @@ class JsFamily(Family):
 
     def column_body(self, v: Variant, site: VariantSite, col: Column, n: int, total: int) -> str:
         if col.children:
+            if v.knobs.setdefault("js_nav_tree", v.rng.random() < 0.4):
+                return js_tree(v, col)
             return sub_nav(col)
         return super().column_body(v, site, col, n, total)
+
+
+def js_tree(v: Variant, col: Column) -> str:
+    """Sub-columns only as an inline JS tree (``{name|title, id, url, children}``)."""
+    key = v.knobs.setdefault("tree_name_key", v.rng.choice(("name", "title", "text")))
+
+    def node(c: Column) -> dict:
+        n = {key: c.title, "id": c.cid, "url": c.pages[0]}
+        if c.children:
+            n["children"] = [node(x) for x in c.children]
+        return n
+
+    tree = [node(c) for c in col.children]
+    return (
+        f'<div id="colTree"></div><script>var columnTree = {js_string(tree)};'
+        "(function(){function r(ns){var h='<ul>';for(var i=0;i<ns.length;i++){var n=ns[i];"
+        f"h+='<li><a href=\"'+n.url+'\">'+n.{key}+'</a>'+(n.children?r(n.children):'')+'</li>';}}"
+        "return h+'</ul>';}document.getElementById('colTree').innerHTML=r(columnTree);})();</script>"
+    )

@@ -33,6 +33,14 @@ ANALYTICS = {
 }
 
 
+VIEWER = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>PDF.js viewer</title></head>
+<body><div id="viewerContainer"></div><script>
+var f = new URLSearchParams(location.search).get('file');
+if (f) { var e = document.createElement('embed'); e.src = f; e.type = 'application/pdf';
+  e.style.width = '100%'; e.style.height = '95vh'; document.getElementById('viewerContainer').appendChild(e); }
+</script></body></html>"""
+
+
 class Lazy:
     def __init__(self, make: Callable[[], Resource]) -> None:
         self.make = make
@@ -219,6 +227,7 @@ class VariantSite(Site):
             )
         if how == "iframe":
             if rep.fmt == "pdf":
+                self.put("/pdfjs/web/viewer.html", lambda: VIEWER, host=self.v.tree_host)
                 return (
                     f'<iframe src="/pdfjs/web/viewer.html?file={u}" width="100%" height="800">'
                     "</iframe>"

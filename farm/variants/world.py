@@ -168,12 +168,45 @@ class Variant:
         return f"{scheme}://{host}{path}"
 
 
+@dataclass(frozen=True)
+class VAgency(Agency):
+    """An agency with every spelling a title of the variant may print (so a crawler that
+    reports the printed form is not scored as wrong; the canonical name stays ``name``)."""
+
+    extra: tuple[str, ...] = ()
+
+    @property
+    def aliases(self) -> list[str]:
+        return sorted({self.name, self.short, *self.extra})
+
+
 def _agency(code: str, seq: int, key: str, name: str, kind: str, short: str) -> Agency:
-    return Agency(key, name, kind, short, credit_code(code, seq))
+    county = code_county.get(code, "")
+    extra: set[str] = set()
+    if kind == "government":
+        extra = {f"{short}政府"}
+    elif kind == "office":
+        c = name.removesuffix("人民政府办公室")
+        extra = {f"{c}政府办", f"{c}政府办公室", f"{short}公室"}
+    elif kind == "department":
+        extra = {county + short[1:]} if county else set()
+    else:
+        c = name[: name.index(short)] if short in name else ""
+        extra = {c + short, short + ("人民政府" if not short.endswith("街道") else "办事处")}
+        extra.add(c + extra_town(short))
+    return VAgency(key, name, kind, short, credit_code(code, seq), tuple(sorted(extra - {name})))
+
+
+code_county: dict[str, str] = {}  # portal code → county name, for the alias spellings
+
+
+def extra_town(short: str) -> str:
+    return short + ("办事处" if short.endswith("街道") else "人民政府")
 
 
 def plan_agencies(v: Variant) -> list[Agency]:
     c, k = v.name, v.kind_char
+    code_county[v.code] = c
     out = [
         _agency(v.code, 1, "gov", f"{c}人民政府", "government", c),
         _agency(v.code, 2, "office", f"{c}人民政府办公室", "office", f"{k}政府办"),

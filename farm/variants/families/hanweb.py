@@ -130,13 +130,37 @@ class Hanweb(Family):
 
         return handle
 
+    def item_pages(self, v: Variant, leaf: Column, index: int) -> list[str]:
+        group = index // v.knobs["jpage_group"]
+        if group == 0:
+            return leaf.pages[:1]
+        unit = leaf.cid % 1000000
+        return [leaf.pages[0], f"{leaf.pages[0]}?uid={unit}&pageNum={group + 1}"]
+
+    def render_column(self, v: Variant, site: VariantSite, col: Column) -> None:
+        super().render_column(v, site, col)
+        g = v.knobs["jpage_group"]
+        unit = col.cid % 1000000
+        for group in range(1, -(-len(col.items) // g) if not col.children else 1):
+            # ?uid=&pageNum= re-renders the column with a later group (§1.1)
+            body = self._unit(v, col, group)
+            site.put(
+                f"/col/col{col.cid}/index.html?uid={unit}&pageNum={group + 1}",
+                lambda b=body: site.page(col.title, b, crumbs=crumbs_for(v, col),
+                                         meta={"ColumnName": col.title}),
+                host=v.tree_host,
+            )
+
     def column_body(self, v: Variant, site: VariantSite, col: Column, n: int, total: int) -> str:
         self._cols[col.cid] = col
         if col.children:
             return sub_nav(col)
+        return self._unit(v, col, 0)
+
+    def _unit(self, v: Variant, col: Column, group: int) -> str:
         unit = col.cid % 1000000
         return (
-            f'<div id="{unit}"><script type="text/xml">{self._store(v, col, 0)}</script></div>'
+            f'<div id="{unit}"><script type="text/xml">{self._store(v, col, group)}</script></div>'
             f"<script>var param_{unit}={{col:1,webid:{v.knobs['webid']},path:'/',columnid:{col.cid},"
             f"unitid:'{unit}',webname:'{v.name}人民政府'}};</script>"
             '<script src="/module/jpage/jquery.jpage.js"></script>'
