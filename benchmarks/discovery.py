@@ -19,6 +19,7 @@ Seeds: 0–99 are development seeds; 1000–1999 held out — run them here, nev
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sqlite3
 import subprocess
@@ -65,7 +66,7 @@ def manners(log: list[dict], host_portal: dict[str, str], delay: float, robots: 
         code = host_portal[host]
         reqs.sort(key=lambda e: e["t"])
         min_gap = max(delay * 0.5, (robots.get(code) or 0) * 0.9)
-        for a, b in zip(reqs, reqs[1:], strict=False):
+        for a, b in itertools.pairwise(reqs):
             if b["t"] < (a["t_end"] or a["t"]):
                 overlap[code] += 1
             if b["t"] - a["t"] < min_gap:
@@ -78,15 +79,17 @@ def run(args: argparse.Namespace) -> dict:
     pairs = parse_spec(",".join(f"{f}:{args.seeds}" for f in fams))
     with tempfile.TemporaryDirectory(prefix="nianbao-discovery-") as tmp:
         db = Path(tmp) / "archive.db"
-        with farm.start(time_scale=args.time_scale, variants=pairs, sample=False,
-                        workdir=Path(tmp) / "farm") as f:
+        with farm.start(
+            time_scale=args.time_scale, variants=pairs, sample=False, workdir=Path(tmp) / "farm"
+        ) as f:
             m = f.manifest
             extra = ["--delay", str(args.delay), *args.crawl_arg]
             argv, env = f.crawl_command(db, *extra)
             started = time.monotonic()
             try:
-                proc = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True,
-                                      timeout=args.timeout)
+                proc = subprocess.run(
+                    argv, env=env, cwd=ROOT, capture_output=True, text=True, timeout=args.timeout
+                )
                 rc, err = proc.returncode, proc.stderr[-2000:]
             except subprocess.TimeoutExpired:
                 rc, err = "timeout", ""
@@ -96,8 +99,10 @@ def run(args: argparse.Namespace) -> dict:
         scores = score(db, m) if db.exists() else {}
         stats = crawl_stats(db) if db.exists() else {}
     portals = {p["code"]: p for p in m["portals"]}
-    robots = {c: (p["variant"]["knobs"].get("crawl_delay") or 0) * args.time_scale
-              for c, p in portals.items()}
+    robots = {
+        c: (p["variant"]["knobs"].get("crawl_delay") or 0) * args.time_scale
+        for c, p in portals.items()
+    }
     mn = manners(log, host_portal, args.delay, robots)
     pages: dict[str, int] = defaultdict(int)
     span: dict[str, list[float]] = {}
@@ -118,7 +123,9 @@ def run(args: argparse.Namespace) -> dict:
         r["archived"] += (s.found + len(s.wrong) + len(s.duplicates)) if s else 0
         r["pages"] += pages.get(code, 0)
         rendered = stats.get(f"nianbao/rendered/{code}")
-        r["rendered"] = "n/a" if rendered is None or r.get("rendered") == "n/a" else r["rendered"] + rendered
+        r["rendered"] = (
+            "n/a" if rendered is None or r.get("rendered") == "n/a" else r["rendered"] + rendered
+        )
         r["seconds"] += (span[code][1] - span[code][0]) if code in span else 0
         r["overlap"] += mn["overlap"].get(code, 0)
         r["short_gap"] += mn["short_gap"].get(code, 0)
@@ -129,9 +136,19 @@ def run(args: argparse.Namespace) -> dict:
                 total[k] = "n/a" if val == "n/a" or total.get(k) == "n/a" else total[k] + val
             else:
                 total[k] += val
-    out = {"families": {}, "overall": {}, "crawl": {"returncode": rc, "wall_seconds": round(wall, 1),
-           "stderr_tail": err if rc not in (0,) else ""}, "foreign_hosts": mn["foreign"],
-           "seeds": args.seeds, "time_scale": args.time_scale, "delay": args.delay}
+    out = {
+        "families": {},
+        "overall": {},
+        "crawl": {
+            "returncode": rc,
+            "wall_seconds": round(wall, 1),
+            "stderr_tail": err if rc not in (0,) else "",
+        },
+        "foreign_hosts": mn["foreign"],
+        "seeds": args.seeds,
+        "time_scale": args.time_scale,
+        "delay": args.delay,
+    }
     for name, r in [*rows.items(), ("overall", total)]:
         d = {
             "portals": int(r["portals"]),
@@ -154,9 +171,11 @@ def run(args: argparse.Namespace) -> dict:
 
 
 def table(out: dict) -> str:
-    head = (f"{'family':9s} {'portals':>7s} {'expected':>8s} {'found':>6s} {'recall':>7s} "
-            f"{'precision':>9s} {'pages':>6s} {'rendered':>8s} {'s/portal':>8s} {'overlap':>7s} "
-            f"{'short gap':>9s}")
+    head = (
+        f"{'family':9s} {'portals':>7s} {'expected':>8s} {'found':>6s} {'recall':>7s} "
+        f"{'precision':>9s} {'pages':>6s} {'rendered':>8s} {'s/portal':>8s} {'overlap':>7s} "
+        f"{'short gap':>9s}"
+    )
     lines = [head]
 
     def pct(x: float | None) -> str:
@@ -164,7 +183,8 @@ def table(out: dict) -> str:
 
     for name, d in [*out["families"].items(), ("overall", out["overall"])]:
         lines.append(
-            f"{name:9s} {d['portals']:7d} {d['expected']:8d} {d['found']:6d} {pct(d['recall']):>7s} "
+            f"{name:9s} {d['portals']:7d} {d['expected']:8d} {d['found']:6d} "
+            f"{pct(d['recall']):>7s} "
             f"{pct(d['precision']):>9s} {d['pages']:6d} {d['rendered']!s:>8s} "
             f"{d['seconds_per_portal']!s:>8s} {d['overlapping']:7d} {d['short_gaps']:9d}"
         )

@@ -142,8 +142,11 @@ def test_click_paths_are_walkable(http, manifest) -> None:
             if prev is not None and static:
                 assert _linked(prev, body, step), (r["id"], prev, step)
             prev = step
-            body = resp.content.decode("utf-8", "replace") if "html" in resp.headers.get(
-                "content-type", "") or resp.content[:1] == b"<" else ""
+            body = (
+                resp.content.decode("utf-8", "replace")
+                if "html" in resp.headers.get("content-type", "") or resp.content[:1] == b"<"
+                else ""
+            )
             if "gbk" in resp.headers.get("content-type", "").lower() or "charset=gb" in body[:600]:
                 body = resp.content.decode("gb18030", "replace")
 
@@ -223,8 +226,13 @@ def test_js_lists_render_in_chromium() -> None:
         m = f.manifest
         browser = pw.chromium.launch(
             executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
             proxy={"server": f.proxy_url},
         )
         ctx = browser.new_context(ignore_https_errors=True)

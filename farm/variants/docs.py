@@ -21,7 +21,8 @@ FIXED = (2024, 1, 1, 0, 0, 0)
 CT = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
     '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
     'officedocument.wordprocessingml.document.main+xml"/>'
@@ -40,7 +41,8 @@ W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
 def _run(text: str, bold: bool = False, size: int = 32) -> str:
-    rpr = f'<w:rPr><w:rFonts w:eastAsia="仿宋_GB2312"/>{"<w:b/>" if bold else ""}<w:sz w:val="{size}"/></w:rPr>'
+    b = "<w:b/>" if bold else ""
+    rpr = f'<w:rPr><w:rFonts w:eastAsia="仿宋_GB2312"/>{b}<w:sz w:val="{size}"/></w:rPr>'
     parts = text.split("\n")
     inner = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(p)}</w:t>' for p in parts)
     return f"<w:r>{rpr}{inner}</w:r>"
@@ -274,6 +276,7 @@ def build_pdf(truth: dict, style: TableStyle) -> bytes:
     for off in offsets:
         out.write(f"{off:010d} 00000 n \n".encode())
     out.write(
-        f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R /Info 6 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+        f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R /Info 6 0 R >>\n"
+        f"startxref\n{xref}\n%%EOF\n".encode()
     )
     return out.getvalue()

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs
 from ..http import Request, Response, json_response
 from ..pages import esc
 from .engine import Family, path_of, sub_nav
-from .site import VariantSite, js_string
+from .site import VariantSite, js_string, script
 from .world import Column, Item, Variant
 
 TITLE_KEYS = ("title", "name", "bt", "DocTitle", "doctitle", "subject", "wzbt")
@@ -60,7 +60,9 @@ def pick_api(v: Variant, paths: tuple[str, ...], **fixed) -> Api:
         url=r.choice(URL_KEYS),
         date=r.choice(DATE_KEYS),
         date_fmt=r.choice(DATE_FORMATS),
-        list_key=r.choice(("data.list", "rows", "result.records", "data", "", "datas", "page.content")),
+        list_key=r.choice(
+            ("data.list", "rows", "result.records", "data", "", "datas", "page.content")
+        ),
         total_key="",
         transport=r.choice(("xhr", "fetch")),
         config=r.choice(("window", "var", "data", "inline")),
@@ -69,7 +71,9 @@ def pick_api(v: Variant, paths: tuple[str, ...], **fixed) -> Api:
     for k, val in fixed.items():
         setattr(api, k, val)
     top = api.list_key.split(".")[0] if api.list_key else ""
-    api.total_key = (top + "." if "." in api.list_key else "") + r.choice(("total", "count", "totalCount"))
+    api.total_key = (top + "." if "." in api.list_key else "") + r.choice(
+        ("total", "count", "totalCount")
+    )
     if not api.list_key:
         api.total_key = ""
     v.knobs["api"] = {k: getattr(api, k) for k in api.__dataclass_fields__}
@@ -77,65 +81,53 @@ def pick_api(v: Variant, paths: tuple[str, ...], **fixed) -> Api:
 
 
 def loader_js(api: Api, container: str, render: str) -> str:
-    """The loader: read the page's config, call the API, render records, JS-only pager."""
+    """The loader: read the page's config, call the API, render records, JS-only pager
+    (``js/loader.js`` with the variant's endpoint, names and transport filled in)."""
     cfg = {
         "window": "var C = window.__CONFIG__ || {};",
         "var": "var C = window.siteConfig || {};",
-        "data": "var C = JSON.parse(document.getElementById('%s').getAttribute('data-config'));" % container,
+        "data": f"var C = JSON.parse(document.getElementById({json.dumps(container)})"
+        ".getAttribute('data-config'));",
         "inline": "var C = window.__listArgs || {};",
     }[api.config]
-    get = "function pick(o, k) { if (!k) return o; var p = k.split('.'); for (var i = 0; i < p.length; i++) { o = o ? o[p[i]] : null; } return o; }"
-    send = {
-        "xhr": (
-            "function call(url, body, type, cb) { var x = new XMLHttpRequest(); x.open(body === null ? 'GET' : 'POST', url, true);"
-            " x.setRequestHeader('X-Requested-With', 'XMLHttpRequest'); if (type) x.setRequestHeader('Content-Type', type);"
-            " x.onreadystatechange = function () { if (x.readyState == 4 && x.status == 200) cb(JSON.parse(x.responseText)); }; x.send(body); }"
-        ),
-        "fetch": (
-            "function call(url, body, type, cb) { var o = {method: body === null ? 'GET' : 'POST', headers: {}};"
-            " if (body !== null) { o.body = body; o.headers['Content-Type'] = type; }"
-            " fetch(url, o).then(function (r) { return r.json(); }).then(cb); }"
-        ),
-    }[api.transport]
-    params = json.dumps(api.extra)
-    return f"""/* list loader */
-(function () {{
-  {cfg}
-  {get}
-  {send}
-  var API = {json.dumps(api.path)}, BASE = {api.page_base}, SIZE = C.size || {api.size};
-  function load(n) {{
-    var q = {params}; q[{json.dumps(api.p_col)}] = C.id; q[{json.dumps(api.p_page)}] = n + BASE; q[{json.dumps(api.p_size)}] = SIZE;
-    var parts = []; for (var k in q) parts.push(encodeURIComponent(k) + '=' + encodeURIComponent(q[k]));
-    var m = {json.dumps(api.method)}, url = API, body = null, type = null;
-    if (m == 'GET') url = API + '?' + parts.join('&');
-    else if (m == 'POST') {{ body = parts.join('&'); type = 'application/x-www-form-urlencoded'; }}
-    else {{ body = JSON.stringify(q); type = 'application/json'; }}
-    call(url, body, type, function (d) {{
-      var list = pick(d, {json.dumps(api.list_key)}) || [], h = '';
-      for (var i = 0; i < list.length; i++) {{ var r = list[i]; h += {render}; }}
-      document.getElementById({json.dumps(container)}).innerHTML = h;
-      var total = {"pick(d, " + json.dumps(api.total_key) + ")" if api.total_key else "list.length + n * SIZE + (list.length == SIZE ? 1 : 0)"};
-      var pages = Math.ceil(total / SIZE), p = '';
-      for (var k = 0; k < pages; k++) p += k == n ? '<b>' + (k + 1) + '</b> ' : '<a href="javascript:;" data-n="' + k + '">' + (k + 1) + '</a> ';
-      var pg = document.getElementById({json.dumps(container + "_pager")}); pg.innerHTML = p;
-      var as = pg.getElementsByTagName('a'); for (var j = 0; j < as.length; j++) as[j].onclick = function () {{ load(+this.getAttribute('data-n')); }};
-    }});
-  }}
-  load(0);
-}})();
-"""
+    guess = "list.length + n * SIZE + (list.length == SIZE ? 1 : 0)"
+    fill = {
+        "__CFG__": cfg,
+        "__SEND__": script(f"send_{api.transport}.js").strip(),
+        "__API__": json.dumps(api.path),
+        "__BASE__": str(api.page_base),
+        "__SIZE__": str(api.size),
+        "__PARAMS__": json.dumps(api.extra),
+        "__PCOL__": json.dumps(api.p_col),
+        "__PPAGE__": json.dumps(api.p_page),
+        "__PSIZE__": json.dumps(api.p_size),
+        "__METHOD__": json.dumps(api.method),
+        "__LISTKEY__": json.dumps(api.list_key),
+        "__RENDER__": render,
+        "__CONTAINER__": json.dumps(container),
+        "__PAGER__": json.dumps(container + "_pager"),
+        "__TOTAL__": f"pick(d, {json.dumps(api.total_key)})" if api.total_key else guess,
+    }
+    out = script("loader.js")
+    for k, val in fill.items():
+        out = out.replace(k, val)
+    return out
 
 
 def default_render(api: Api) -> str:
     t, u, d = (json.dumps(x) for x in (api.title, api.url, api.date))
-    return f"'<li><a href=\"' + r[{u}] + '\" target=\"_blank\">' + r[{t}] + '</a><span>' + r[{d}] + '</span></li>'"
+    return (
+        f"'<li><a href=\"' + r[{u}] + '\" target=\"_blank\">' + r[{t}] + '</a>"
+        f"<span>' + r[{d}] + '</span></li>'"
+    )
 
 
 def fmt_date(api: Api, it: Item) -> str:
     d = it.date
     return (
-        api.date_fmt.replace("%Y", str(d.year)).replace("%m", f"{d.month:02d}").replace("%d", f"{d.day:02d}")
+        api.date_fmt.replace("%Y", str(d.year))
+        .replace("%m", f"{d.month:02d}")
+        .replace("%d", f"{d.day:02d}")
     )
 
 
@@ -153,9 +145,17 @@ class JsFamily(Family):
     def setup(self, v: Variant, site: VariantSite) -> None:
         self.api = pick_api(v, self.api_paths)
         self.script = v.pick("loader_script", self.script_paths)
-        self.container = v.pick("container_id", ("list", "dataList", "news_list", "infoList", "xxgk_list", "content-list"))
+        self.container = v.pick(
+            "container_id",
+            ("list", "dataList", "news_list", "infoList", "xxgk_list", "content-list"),
+        )
         self.cols: dict[str, Column] = {}
-        site.put(self.script, lambda: loader_js(self.api, self.container, self.render(v)), "application/javascript", host=v.tree_host)
+        site.put(
+            self.script,
+            lambda: loader_js(self.api, self.container, self.render(v)),
+            "application/javascript",
+            host=v.tree_host,
+        )
         site.route(v.tree_host, self.api_path_re(), self.handler(v), ("GET", "POST"))
 
     def api_path_re(self) -> str:
@@ -168,7 +168,12 @@ class JsFamily(Family):
 
     def record(self, v: Variant, it: Item) -> dict:
         a = self.api
-        return {a.title: it.text, a.url: it.url, a.date: fmt_date(a, it), "id": abs(hash(it.url)) % 10**7}
+        return {
+            a.title: it.text,
+            a.url: it.url,
+            a.date: fmt_date(a, it),
+            "id": abs(hash(it.url)) % 10**7,
+        }
 
     def page_of(self, col: Column, req_params: dict[str, str]) -> tuple[list[Item], int]:
         a = self.api
@@ -205,7 +210,9 @@ class JsFamily(Family):
                     except (ValueError, AttributeError):
                         return json_response({"code": 400, "msg": "bad request"}, 400)
                 else:
-                    params.update({k: x[0] for k, x in parse_qs(req.body.decode("utf-8", "replace")).items()})
+                    params.update(
+                        {k: x[0] for k, x in parse_qs(req.body.decode("utf-8", "replace")).items()}
+                    )
             col = self.cols.get(params.get(self.api.p_col, ""))
             if col is None:
                 return json_response(self.payload(v, [], 0))
@@ -230,7 +237,10 @@ class JsFamily(Family):
         cfg = {"id": key, "size": self.api.size, "name": col.title}
         c = self.container
         data = f" data-config='{esc(js_string(cfg))}'" if self.api.config == "data" else ""
-        body = f'<div class="list-wrap"><ul id="{c}"{data}></ul><div id="{c}_pager" class="pager"></div></div>'
+        body = (
+            f'<div class="list-wrap"><ul id="{c}"{data}></ul>'
+            f'<div id="{c}_pager" class="pager"></div></div>'
+        )
         head = {
             "window": f"<script>window.__CONFIG__ = {js_string(cfg)};</script>",
             "var": f"<script>var siteConfig = {js_string(cfg)};</script>",
@@ -248,8 +258,14 @@ class JsFamily(Family):
         crumbs = crumbs_for(v, col)
         site.put(
             path_of(col.pages[0]),
-            lambda: site.page(col.title, f"<h2>{esc(col.title)}</h2>{body}", crumbs=crumbs,
-                              meta={"ColumnName": col.title}, head=head, scripts=scripts),
+            lambda: site.page(
+                col.title,
+                f"<h2>{esc(col.title)}</h2>{body}",
+                crumbs=crumbs,
+                meta={"ColumnName": col.title},
+                head=head,
+                scripts=scripts,
+            ),
             host=v.tree_host,
         )
         size = self.api.size
@@ -282,5 +298,6 @@ def js_tree(v: Variant, col: Column) -> str:
         f'<div id="colTree"></div><script>var columnTree = {js_string(tree)};'
         "(function(){function r(ns){var h='<ul>';for(var i=0;i<ns.length;i++){var n=ns[i];"
         f"h+='<li><a href=\"'+n.url+'\">'+n.{key}+'</a>'+(n.children?r(n.children):'')+'</li>';}}"
-        "return h+'</ul>';}document.getElementById('colTree').innerHTML=r(columnTree);})();</script>"
+        "return h+'</ul>';}"
+        "document.getElementById('colTree').innerHTML=r(columnTree);})();</script>"
     )

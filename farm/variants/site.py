@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 from ..documents import HALF_CORNER, TableStyle, report_body_html
 from ..http import Request, Resource, Response, html, redirect
@@ -37,7 +38,8 @@ VIEWER = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>PDF.js viewe
 <body><div id="viewerContainer"></div><script>
 var f = new URLSearchParams(location.search).get('file');
 if (f) { var e = document.createElement('embed'); e.src = f; e.type = 'application/pdf';
-  e.style.width = '100%'; e.style.height = '95vh'; document.getElementById('viewerContainer').appendChild(e); }
+  e.style.width = '100%'; e.style.height = '95vh';
+  document.getElementById('viewerContainer').appendChild(e); }
 </script></body></html>"""
 
 
@@ -161,7 +163,7 @@ class VariantSite(Site):
 {tags}{scripts}
 </body></html>"""
 
-    nav: list[tuple[str, str]] = []
+    nav: tuple[tuple[str, str], ...] | list[tuple[str, str]] = ()
     sitemap_href = "/wzdt/"
 
     # ---- articles and documents -------------------------------------------------------
@@ -329,7 +331,8 @@ def list_html(site: VariantSite, items: list[Item], base: str | None = None) -> 
     dt_ = t["date_tag"]
     rows = []
     for it in items:
-        a = f'<a href="{esc(href(site.v, it.url, base), quote=True)}" title="{esc(it.text)}" target="_blank">{esc(it.text)}</a>'
+        link = esc(href(site.v, it.url, base), quote=True)
+        a = f'<a href="{link}" title="{esc(it.text)}" target="_blank">{esc(it.text)}</a>'
         d = (
             it.date.isoformat()
             if site.v.knobs.get("date_fmt", "-") == "-"
@@ -361,6 +364,14 @@ def records_json(items: list[Item], fields: dict[str, str]) -> list[dict]:
             }
         )
     return out
+
+
+JS_DIR = Path(__file__).resolve().parent / "js"
+
+
+def script(name: str) -> str:
+    """A loader script shipped in farm/variants/js/ (kept out of Python for readability)."""
+    return (JS_DIR / name).read_text("utf-8")
 
 
 def js_string(obj: object) -> str:

@@ -240,7 +240,7 @@ def plan_reports(v: Variant, formats: tuple[str, ...]) -> None:
     gov, office = p.agencies[0], p.agencies[1]
     depts = [a for a in p.agencies if a.kind == "department"]
     towns = [a for a in p.agencies if a.kind == "township"]
-    units = [gov, office] + v.rng.sample(depts, v.rng.randint(1, 5))
+    units = [gov, office, *v.rng.sample(depts, v.rng.randint(1, 5))]
     units += v.rng.sample(towns, v.rng.randint(0, 4))
     pairs = [(a, y) for a in units for y in YEARS]
     v.rng.shuffle(pairs)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from ..engine import Family
 from .gkmlpt import Gkmlpt
 from .hanweb import Hanweb
-from .longtail import AspNet, Beijing, Epoint, Henan, Jiangxi
 from .jsfams import Anhui, FetchList, Fujian, Guizhou, Jpaas
+from .longtail import AspNet, Beijing, Epoint, Henan, Jiangxi
 from .trs import Trs
 from .vsb import Vsb
 
-FAMILIES: dict[str, Family] = {f.name: f for f in (
+FAMILIES: dict[str, Family] = {
+    f.name: f
+    for f in (
         Hanweb(),
         Trs(),
         Gkmlpt(),
@@ -25,4 +27,5 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
         Epoint(),
         Guizhou(),
         FetchList(),
-    )}
+    )
+}

@@ -18,33 +18,12 @@ from ...http import Request, Response, json_response
 from ...model import Report
 from ...pages import esc
 from ..engine import Family, article_body, crumbs_for, path_of
-from ..site import VariantSite, js_string
+from ..site import VariantSite, js_string, script
 from ..world import Column, Item, Variant
 
 CST = dt.timezone(dt.timedelta(hours=8))
-APP_JS = """/* gkmlpt app (farm build) */
-(function () {
-  var C = window._CONFIG, app = document.getElementById('app'), P = C.BASE || '';
-  function tree(nodes) { var h = '<ul>'; for (var i = 0; i < nodes.length; i++) { var n = nodes[i];
-    h += '<li><a href="' + (n.jump_url || ('#' + n.id)) + '">' + n.name + '</a>' + (n.children ? tree(n.children) : '') + '</li>'; }
-    return h + '</ul>'; }
-  function list(cat, page) { var x = new XMLHttpRequest();
-    x.open('GET', P + '/gkmlpt/api/all/' + cat + '?page=' + page + '&sid=' + C.SID, true);
-    x.onreadystatechange = function () { if (x.readyState != 4) return; var box = document.getElementById('gk-list');
-      if (x.status != 200) { box.innerHTML = '暂无数据'; return; } var d = JSON.parse(x.responseText), h = '';
-      for (var i = 0; i < d.articles.length; i++) { var a = d.articles[i]; h += '<tr><td><a href="' + a.url + '">' + a.title + '</a></td><td>' + a.display_publish_time_str + '</td></tr>'; }
-      box.innerHTML = '<table class="table-content"><tbody>' + h + '</tbody></table>';
-      var pages = Math.ceil(d.total / C.PAGE_SIZE), p = ''; for (var k = 1; k <= pages; k++) p += '<a href="javascript:;" data-p="' + k + '">' + k + '</a> ';
-      var pg = document.getElementById('gk-pager'); pg.innerHTML = p; var as = pg.getElementsByTagName('a');
-      for (var j = 0; j < as.length; j++) as[j].onclick = function () { list(cat, +this.getAttribute('data-p')); }; };
-    x.send(); }
-  function route() { var cat = (location.hash || '').replace('#', '') || C.DEFAULT; list(cat, 1); }
-  app.innerHTML = '<div class="tree">' + tree(C.TREE) + '</div><div id="gk-list"></div><div id="gk-pager"></div>';
-  window.onhashchange = route; route();
-})();
-"""
-DETAIL_JS = """(function () { var D = window._CONFIG.DETAIL; document.getElementById('app').innerHTML =
-  '<h1 class="title">' + D.title + '</h1><div class="article-content">' + D.content + '</div>'; })();"""
+APP_JS = script("gkmlpt_app.js")
+DETAIL_JS = script("gkmlpt_detail.js")
 
 
 class Gkmlpt(Family):
@@ -64,10 +43,18 @@ class Gkmlpt(Family):
         self.single = v.chance("gk_single_page_category", 0.2)
         self.server_detail = v.chance("gk_detail_server_rendered", 0.4)
         self.cats: dict[int, Column] = {}
-        site.put(self.prefix + "/gkmlpt/static/js/app.js", lambda: APP_JS, "application/javascript",
-                 host=v.tree_host)
-        site.put(self.prefix + "/gkmlpt/static/js/detail.js", lambda: DETAIL_JS,
-                 "application/javascript", host=v.tree_host)
+        site.put(
+            self.prefix + "/gkmlpt/static/js/app.js",
+            lambda: APP_JS,
+            "application/javascript",
+            host=v.tree_host,
+        )
+        site.put(
+            self.prefix + "/gkmlpt/static/js/detail.js",
+            lambda: DETAIL_JS,
+            "application/javascript",
+            host=v.tree_host,
+        )
         site.route(v.tree_host, re.escape(self.prefix) + r"/gkmlpt/api/all/(\d+)", self.api(v))
 
     def xxgk_path(self, v: Variant) -> str:
@@ -117,14 +104,31 @@ class Gkmlpt(Family):
                 v.endpoints.setdefault(rid, []).append(self._api_url(v, col.cid, page))
         if col.kind != "root":
             return
-        tree = [{"id": col.cid * 10 + 1, "name": "政府信息公开指南"}, self._node(col),
-                {"id": col.cid * 10 + 2, "name": "政府工作报告", "jump_url": "/zwgk/zfgzbg/"}]
+        tree = [
+            {"id": col.cid * 10 + 1, "name": "政府信息公开指南"},
+            self._node(col),
+            {"id": col.cid * 10 + 2, "name": "政府工作报告", "jump_url": "/zwgk/zfgzbg/"},
+        ]
         first = col.leaves()[0].cid if not self.descend else col.cid
-        cfg = {"SID": self.sid, "BASE": self.prefix, "TREE": tree, "DEFAULT": first, "PAGE_SIZE": self.size}
+        cfg = {
+            "SID": self.sid,
+            "BASE": self.prefix,
+            "TREE": tree,
+            "DEFAULT": first,
+            "PAGE_SIZE": self.size,
+        }
         head = f"<script>window._CONFIG = {js_string(cfg)};</script>"
-        site.put(path_of(col.pages[0]), lambda: site.page(
-            col.title, '<div id="app"></div>', meta={"ColumnName": "政府信息公开目录"}, head=head,
-            scripts=f'<script src="{self.prefix}/gkmlpt/static/js/app.js"></script>'), host=v.tree_host)
+        site.put(
+            path_of(col.pages[0]),
+            lambda: site.page(
+                col.title,
+                '<div id="app"></div>',
+                meta={"ColumnName": "政府信息公开目录"},
+                head=head,
+                scripts=f'<script src="{self.prefix}/gkmlpt/static/js/app.js"></script>',
+            ),
+            host=v.tree_host,
+        )
         site.put("/zwgk/zfgzbg/", lambda: site.page("政府工作报告", "<p>政府工作报告</p>"))
 
     def single_col(self, v: Variant) -> Column | None:
@@ -150,8 +154,14 @@ class Gkmlpt(Family):
             else:
                 chunk = items[(page - 1) * self.size : page * self.size]
             arts = [self._article(v, it) for it in chunk]
-            return json_response({"total": len(items), "page": page, "articles": arts,
-                                  "classify": {"id": cat, "name": col.title, "post_count": len(items)}})
+            return json_response(
+                {
+                    "total": len(items),
+                    "page": page,
+                    "articles": arts,
+                    "classify": {"id": cat, "name": col.title, "post_count": len(items)},
+                }
+            )
 
         return handle
 
@@ -161,11 +171,20 @@ class Gkmlpt(Family):
         att = []
         if isinstance(obj, Report) and obj.document_urls and obj.carrier == "attachment":
             att = [{"name": f"{obj.title}.{obj.fmt}", "url": obj.document_urls[0]}]
-        return {"id": self._id(v, it), "title": it.text, "url": it.url, "post_url": it.url,
-                "created_at": ts, "date": ts, "display_publish_time": ts,
-                "display_publish_time_str": str(it.date), "document_number": "",
-                "identifier": f"{v.code}/{it.date.year}-{self._id(v, it) % 10000:05d}",
-                "publisher": getattr(getattr(obj, "agency", None), "short", v.name), "attachment": att}
+        return {
+            "id": self._id(v, it),
+            "title": it.text,
+            "url": it.url,
+            "post_url": it.url,
+            "created_at": ts,
+            "date": ts,
+            "display_publish_time": ts,
+            "display_publish_time_str": str(it.date),
+            "document_number": "",
+            "identifier": f"{v.code}/{it.date.year}-{self._id(v, it) % 10000:05d}",
+            "publisher": getattr(getattr(obj, "agency", None), "short", v.name),
+            "attachment": att,
+        }
 
     def article(self, v: Variant, site: VariantSite, col: Column, it: Item) -> str:
         if col.kind == "side":
@@ -173,11 +192,21 @@ class Gkmlpt(Family):
         body = article_body(v, site, col, it)
         meta = {"ArticleTitle": it.text, "PubDate": f"{it.date} 09:00", "ColumnName": col.title}
         if self.server_detail:
-            return site.page(it.text, f'<h1 class="title">{esc(it.text)}</h1>'
-                             f'<div class="article-content">{body}</div>', meta=meta,
-                             crumbs=crumbs_for(v, col))
+            return site.page(
+                it.text,
+                f'<h1 class="title">{esc(it.text)}</h1><div class="article-content">{body}</div>',
+                meta=meta,
+                crumbs=crumbs_for(v, col),
+            )
         detail = {"title": it.text, "content": body, "id": self._id(v, it)}
-        head = (f"<script>window._CONFIG = window._CONFIG || {{}}; window._CONFIG.SID = '{self.sid}';"
-                f"\nwindow._CONFIG.DETAIL = {js_string(detail)};</script>")
-        return site.page(it.text, '<div id="app"></div>', meta=meta, head=head,
-                         scripts=f'<script src="{self.prefix}/gkmlpt/static/js/detail.js"></script>')
+        head = (
+            f"<script>window._CONFIG = window._CONFIG || {{}}; window._CONFIG.SID = '{self.sid}';"
+            f"\nwindow._CONFIG.DETAIL = {js_string(detail)};</script>"
+        )
+        return site.page(
+            it.text,
+            '<div id="app"></div>',
+            meta=meta,
+            head=head,
+            scripts=f'<script src="{self.prefix}/gkmlpt/static/js/detail.js"></script>',
+        )

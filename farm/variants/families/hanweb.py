@@ -16,25 +16,10 @@ from html import escape as hesc
 from ...http import Request, Response
 from ...pages import esc
 from ..engine import Family, article_body, crumbs_for, sub_nav
-from ..site import VariantSite
+from ..site import VariantSite, script
 from ..world import Column, Item, Variant
 
-JPAGE_JS = """/* jquery.jpage.js (farm build): render the datastore records of each unit */
-(function () {
-  var stores = document.querySelectorAll('script[type="text/xml"]');
-  for (var i = 0; i < stores.length; i++) {
-    var s = stores[i], xml = s.textContent, out = '';
-    var re = /<record>([\\s\\S]*?)<\\/record>/g, m;
-    while ((m = re.exec(xml))) {
-      var r = m[1].replace(/^\\s*<!\\[CDATA\\[/, '').replace(/\\]\\]>\\s*$/, '');
-      if (r.indexOf('&lt;') >= 0) { var t = document.createElement('textarea'); t.innerHTML = r; r = t.value; }
-      out += r;
-    }
-    var box = document.createElement('ul'); box.className = 'jpage-list'; box.innerHTML = out;
-    s.parentNode.appendChild(box);
-  }
-})();
-"""
+JPAGE_JS = script("jpage.js")
 
 
 class Hanweb(Family):
@@ -59,7 +44,8 @@ class Hanweb(Family):
         self._cols: dict[int, Column] = {}
 
     def xxgk_path(self, v: Variant) -> str:
-        return f"/col/col{v.knobs.setdefault('xxgk_col', v.rng.randint(1229000000, 1229999999))}/index.html"
+        col = v.knobs.setdefault("xxgk_col", v.rng.randint(1229000000, 1229999999))
+        return f"/col/col{col}/index.html"
 
     def per_page(self, v: Variant) -> int:
         return 10**6  # one page per column; the groups are the datastore's business
@@ -99,7 +85,8 @@ class Hanweb(Family):
         if v.knobs["jpage_proxy"] == "get":
             return f"/module/jpage/dataproxy.jsp?page={group}&{q}"
         g = v.knobs["jpage_group"]
-        return f"/module/web/jpage/dataproxy.jsp?startrecord={group * g + 1}&endrecord={(group + 1) * g}&perpage={g}&{q}"
+        rng = f"startrecord={group * g + 1}&endrecord={(group + 1) * g}&perpage={g}"
+        return f"/module/web/jpage/dataproxy.jsp?{rng}&{q}"
 
     def _store(self, v: Variant, col: Column, group: int) -> str:
         g = v.knobs["jpage_group"]
@@ -146,8 +133,9 @@ class Hanweb(Family):
             body = self._unit(v, col, group)
             site.put(
                 f"/col/col{col.cid}/index.html?uid={unit}&pageNum={group + 1}",
-                lambda b=body: site.page(col.title, b, crumbs=crumbs_for(v, col),
-                                         meta={"ColumnName": col.title}),
+                lambda b=body: site.page(
+                    col.title, b, crumbs=crumbs_for(v, col), meta={"ColumnName": col.title}
+                ),
                 host=v.tree_host,
             )
 
@@ -161,7 +149,8 @@ class Hanweb(Family):
         unit = col.cid % 1000000
         return (
             f'<div id="{unit}"><script type="text/xml">{self._store(v, col, group)}</script></div>'
-            f"<script>var param_{unit}={{col:1,webid:{v.knobs['webid']},path:'/',columnid:{col.cid},"
+            f"<script>var param_{unit}={{col:1,webid:{v.knobs['webid']},path:'/',"
+            f"columnid:{col.cid},"
             f"unitid:'{unit}',webname:'{v.name}人民政府'}};</script>"
             '<script src="/module/jpage/jquery.jpage.js"></script>'
         )
@@ -170,7 +159,8 @@ class Hanweb(Family):
         obj = it.obj
         ag = getattr(obj, "agency", None)
         source = ag.short if ag else f"{v.name}人民政府办公室"
-        idx = f"{ag.credit_code if ag else '11' + v.code + 'MB0000001X'}/{it.date.year}-{it.date.toordinal() % 90000}"
+        unit = ag.credit_code if ag else "11" + v.code + "MB0000001X"
+        idx = f"{unit}/{it.date.year}-{it.date.toordinal() % 90000}"
         meta = {
             "ColumnName": col.title,
             "ArticleTitle": it.text,

@@ -40,9 +40,13 @@ class Jpaas(JsFamily):
         a = self.api
         a.method, a.p_col, a.p_page, a.p_size = "GET", "pageId", "pageNo", "pageSize"
         a.list_key, a.total_key = "data.html", "data.count"
-        a.extra = {"parseType": "bulidstatic", "webId": str(v.rng.randint(10, 999)),
-                   "tplSetId": str(v.rng.randint(100, 999)), "pageType": "column",
-                   "tagId": v.rng.choice(("当前栏目list", "信息列表", "list"))}
+        a.extra = {
+            "parseType": "bulidstatic",
+            "webId": str(v.rng.randint(10, 999)),
+            "tplSetId": str(v.rng.randint(100, 999)),
+            "pageType": "column",
+            "tagId": v.rng.choice(("当前栏目list", "信息列表", "list")),
+        }
         v.knobs["api"].update(method="GET", p_col="pageId", list_key="data.html")
 
     def render(self, v: Variant) -> str:
@@ -50,7 +54,8 @@ class Jpaas(JsFamily):
 
     def payload(self, v: Variant, items: list[Item], total: int) -> object:
         lis = "".join(
-            f'<li><a href="{esc(it.url)}" target="_blank">{esc(it.text)}</a><span>{it.date}</span></li>'
+            f'<li><a href="{esc(it.url)}" target="_blank">{esc(it.text)}</a>'
+            f"<span>{it.date}</span></li>"
             for it in items
         )
         html = f'<ul class="doc_list">{lis}</ul><div class="pagination" count="{total}"></div>'
@@ -78,12 +83,22 @@ class Anhui(JsFamily):
     splits = ("flat", "unit", "year")
 
     def setup(self, v: Variant, site: VariantSite) -> None:
-        self.api_paths = ("/site/label/8888", "/public/column/api/list", "/interfaces/column/list.do")
+        self.api_paths = (
+            "/site/label/8888",
+            "/public/column/api/list",
+            "/interfaces/column/list.do",
+        )
         self.script_paths = ("/assets/js/column.list.js", "/public/js/tpl-list.js")
         super().setup(v, site)
         self.site_id = v.number("anhui_site_id", 1000, 9999)
-        self.el = {k: v.rng.choice(opts) for k, opts in
-                   (("link", ("link", "url")), ("title", ("title", "name")), ("date", ("date", "pubDate")))}
+        self.el = {
+            k: v.rng.choice(opts)
+            for k, opts in (
+                ("link", ("link", "url")),
+                ("title", ("title", "name")),
+                ("date", ("date", "pubDate")),
+            )
+        }
         v.knobs["template_fields"] = self.el
         a = self.api
         a.title, a.url, a.date = self.el["title"], self.el["link"], self.el["date"]
@@ -94,10 +109,13 @@ class Anhui(JsFamily):
     def shell(self, v: Variant, col: Column) -> tuple[str, str, str]:
         body, head, scripts = super().shell(v, col)
         el = self.el
-        tpl = (f'<script type="text/html" id="listTpl"><li><a href="<?=el.{el["link"]}?>" target="_blank">'
-               f'<?=el.{el["title"]}?></a><span class="date"><?=el.{el["date"]}?></span></li></script>'
-               "<script>function tpl(el){return document.getElementById('listTpl').innerHTML"
-               ".replace(/<\\?=el\\.(\\w+)\\?>/g,function(m,k){return el[k];});}</script>")
+        tpl = (
+            '<script type="text/html" id="listTpl">'
+            f'<li><a href="<?=el.{el["link"]}?>" target="_blank">'
+            f'<?=el.{el["title"]}?></a><span class="date"><?=el.{el["date"]}?></span></li></script>'
+            "<script>function tpl(el){return document.getElementById('listTpl').innerHTML"
+            ".replace(/<\\?=el\\.(\\w+)\\?>/g,function(m,k){return el[k];});}</script>"
+        )
         return body + tpl, head, scripts
 
     def xxgk_path(self, v: Variant) -> str:
@@ -110,7 +128,8 @@ class Anhui(JsFamily):
         return f"/public/{self.site_id}/{_aid(v, it, 9000000)}.html"
 
     def doc_path(self, v: Variant, col: Column, it: Item, ext: str) -> str:
-        return f"/group{v.rng.randint(1, 3)}/M00/{_aid(v, it, 99):02X}/{hashlib.md5(it.text.encode()).hexdigest()[:20]}.{ext}"
+        name = hashlib.md5(it.text.encode()).hexdigest()[:20]
+        return f"/group{v.rng.randint(1, 3)}/M00/{_aid(v, it, 99):02X}/{name}.{ext}"
 
 
 class Fujian(JsFamily):
@@ -128,7 +147,12 @@ class Fujian(JsFamily):
         a.method = "GET" if get else "POST"
         a.p_col, a.p_page, a.p_size = "channelid", "page", "prepage"
         a.page_base, a.list_key, a.total_key = 1, "data", "recordCount"
-        a.title, a.url, a.date, a.date_fmt = "doctitle", "docpuburl", "docreltime", "%Y.%m.%d 11:37:00"
+        a.title, a.url, a.date, a.date_fmt = (
+            "doctitle",
+            "docpuburl",
+            "docreltime",
+            "%Y.%m.%d 11:37:00",
+        )
         a.extra = {"sortfield": "-pubdate"} if not get else {"classsql": "chnlid"}
         v.knobs["api"].update(method=a.method, p_col="channelid", list_key="data")
         v.knobs["href_style"] = "abs"
@@ -136,19 +160,32 @@ class Fujian(JsFamily):
     def record(self, v: Variant, it: Item) -> dict:
         rec = super().record(v, it)
         obj = it.obj
-        rec.update(pubdate=str(it.date), puborg=getattr(getattr(obj, "agency", None), "short", v.name),
-                   idxid=f"{v.code}-{it.date.year}-{rec['id'] % 1000:03d}", fileno="", files=[])
+        rec.update(
+            pubdate=str(it.date),
+            puborg=getattr(getattr(obj, "agency", None), "short", v.name),
+            idxid=f"{v.code}-{it.date.year}-{rec['id'] % 1000:03d}",
+            fileno="",
+            files=[],
+        )
         return rec
 
     def payload(self, v: Variant, items: list[Item], total: int) -> object:
         a = self.api
-        return {"error": False, "page": 1, "prepage": a.size, "pageCount": -(-total // a.size),
-                "recordCount": total, "data": [self.record(v, it) for it in items]}
+        return {
+            "error": False,
+            "page": 1,
+            "prepage": a.size,
+            "pageCount": -(-total // a.size),
+            "recordCount": total,
+            "data": [self.record(v, it) for it in items],
+        }
 
     def shell(self, v: Variant, col: Column) -> tuple[str, str, str]:
         body, head, scripts = super().shell(v, col)
-        tpl = ('<div ms-controller="list"><ul><li ms-repeat="data"><a ms-attr-href="el.docpuburl">'
-               "{{el.doctitle}}</a><span>{{el.docreltime}}</span></li></ul></div>")
+        tpl = (
+            '<div ms-controller="list"><ul><li ms-repeat="data"><a ms-attr-href="el.docpuburl">'
+            "{{el.doctitle}}</a><span>{{el.docreltime}}</span></li></ul></div>"
+        )
         return tpl + body, head, scripts
 
     def xxgk_path(self, v: Variant) -> str:
@@ -177,7 +214,11 @@ class Guizhou(JsFamily):
     research = "§1.8 (Guizhou 多彩博虹), §4.6"
 
     def setup(self, v: Variant, site: VariantSite) -> None:
-        self.api_paths = ("/igs/front/search/list.html", "/zwgk/api/getList", "/cms/api/channel/docs")
+        self.api_paths = (
+            "/igs/front/search/list.html",
+            "/zwgk/api/getList",
+            "/cms/api/channel/docs",
+        )
         self.script_paths = ("/js/dcbh.list.js", "/images/js/xxgk.js", "/res/js/list.min.js")
         super().setup(v, site)
         v.pick("gz_prefix", ("/zwgk/xxgkml/", "/zwgk/zdlyxx/", "/xxgk/"))
@@ -198,7 +239,9 @@ class Guizhou(JsFamily):
         return f"{self._folder(v, col)}{d:%Y%m}/t{d:%Y%m%d}_{_aid(v, it, 90000000)}.html"
 
     def doc_path(self, v: Variant, col: Column, it: Item, ext: str) -> str:
-        return f"/uploadfile/{it.date:%Y/%m%d}/{hashlib.md5(it.text.encode()).hexdigest()[:16]}.{ext}"
+        return (
+            f"/uploadfile/{it.date:%Y/%m%d}/{hashlib.md5(it.text.encode()).hexdigest()[:16]}.{ext}"
+        )
 
 
 class FetchList(JsFamily):
@@ -207,8 +250,13 @@ class FetchList(JsFamily):
     research = "§4.6 (fetch-filled lists)"
 
     def setup(self, v: Variant, site: VariantSite) -> None:
-        self.api_paths = ("/api/cms/articles", "/data/list.json", "/portal/api/content/page",
-                          "/open/api/v1/docs", "/cms/getArticleList")
+        self.api_paths = (
+            "/api/cms/articles",
+            "/data/list.json",
+            "/portal/api/content/page",
+            "/open/api/v1/docs",
+            "/cms/getArticleList",
+        )
         self.script_paths = ("/static/js/app.{h}.js", "/dist/list.{h}.js")
         super().setup(v, site)
         h = hashlib.md5(v.code.encode()).hexdigest()[:8]
@@ -219,8 +267,12 @@ class FetchList(JsFamily):
         site.static.pop((v.tree_host, self.script_paths[1]), None)
         from ..jslist import loader_js
 
-        site.put(self.script, lambda: loader_js(self.api, self.container, self.render(v)),
-                 "application/javascript", host=v.tree_host)
+        site.put(
+            self.script,
+            lambda: loader_js(self.api, self.container, self.render(v)),
+            "application/javascript",
+            host=v.tree_host,
+        )
         v.pick("fetch_paths", ("channel", "section"))
 
     def xxgk_path(self, v: Variant) -> str:
@@ -229,7 +281,9 @@ class FetchList(JsFamily):
     def col_path(self, v: Variant, col: Column, page: int) -> str:
         if v.knobs["fetch_paths"] == "channel":
             return f"/channel/{col.cid}.html"
-        return "/zwgk/" + ("".join(c.slug + "/" for c in col.ancestors()) if col.kind != "side" else col.slug + "/")
+        return "/zwgk/" + (
+            "".join(c.slug + "/" for c in col.ancestors()) if col.kind != "side" else col.slug + "/"
+        )
 
     def article_path(self, v: Variant, col: Column, it: Item) -> str:
         return f"/content/{it.date:%Y-%m}/{_aid(v, it, 90000000)}.html"
@@ -238,5 +292,18 @@ class FetchList(JsFamily):
         return f"/files/{hashlib.sha1((it.text + v.code).encode()).hexdigest()[:24]}.{ext}"
 
 
-__all__ = ["Anhui", "Api", "FetchList", "Fujian", "Guizhou", "Jpaas", "default_render",
-           "fmt_date", "json", "json_response", "pick_api", "Request", "Response"]
+__all__ = [
+    "Anhui",
+    "Api",
+    "FetchList",
+    "Fujian",
+    "Guizhou",
+    "Jpaas",
+    "Request",
+    "Response",
+    "default_render",
+    "fmt_date",
+    "json",
+    "json_response",
+    "pick_api",
+]

@@ -40,7 +40,12 @@ class AspNet(Family):
     def setup(self, v: Variant, site: VariantSite) -> None:
         site.charset = "gbk"
         declared = v.pick("asp_declared", ("gb2312", "none", "header-utf8", "utf-8"))
-        site.declared_charset = {"gb2312": "gb2312", "none": "", "header-utf8": "utf-8", "utf-8": "utf-8"}[declared]
+        site.declared_charset = {
+            "gb2312": "gb2312",
+            "none": "",
+            "header-utf8": "utf-8",
+            "utf-8": "utf-8",
+        }[declared]
         if declared == "header-utf8":
             site.theme["old_meta"] = True
             site.meta_charset = "gb2312"
@@ -49,7 +54,11 @@ class AspNet(Family):
         self.static_links = v.knobs["asp_pager"] == "query"
 
     def xxgk_path(self, v: Variant) -> str:
-        return "/" + v.knobs["asp_list"].rsplit("/", 1)[0] + "/Index.aspx" if "/" in v.knobs["asp_list"] else "/xxgk.aspx"
+        return (
+            "/" + v.knobs["asp_list"].rsplit("/", 1)[0] + "/Index.aspx"
+            if "/" in v.knobs["asp_list"]
+            else "/xxgk.aspx"
+        )
 
     def col_path(self, v: Variant, col: Column, page: int) -> str:
         root = col.ancestors()[0].cid
@@ -66,12 +75,15 @@ class AspNet(Family):
         if total <= 1 or v.knobs["asp_pager"] == "query":
             return super().pager(v, col, n, total)
         links = " ".join(
-            f"<a href=\"javascript:__doPostBack('ctl00$ContentPlaceHolder1$AspNetPager1','{k + 1}')\">{k + 1}</a>"
+            "<a href=\"javascript:__doPostBack('ctl00$ContentPlaceHolder1$AspNetPager1',"
+            f"'{k + 1}')\">{k + 1}</a>"
             for k in range(total)
         )
         return (
-            f'<form method="post" id="aspnetForm"><input type="hidden" name="__VIEWSTATE" value="{_h(col.key)}">'
-            '<input type="hidden" name="__EVENTTARGET"><input type="hidden" name="__EVENTARGUMENT"></form>'
+            '<form method="post" id="aspnetForm">'
+            f'<input type="hidden" name="__VIEWSTATE" value="{_h(col.key)}">'
+            '<input type="hidden" name="__EVENTTARGET">'
+            '<input type="hidden" name="__EVENTARGUMENT"></form>'
             "<script>function __doPostBack(t,a){var f=document.getElementById('aspnetForm');"
             "f.__EVENTTARGET.value=t;f.__EVENTARGUMENT.value=a;f.action=location.pathname+location.search"
             ".replace(/&page=\\d+/,'')+'&page='+a;f.method='get';location.href=f.action;}</script>"
@@ -97,7 +109,9 @@ class Jiangxi(Family):
         return f"c{col.cid}"
 
     def col_path(self, v: Variant, col: Column, page: int) -> str:
-        return f"/{self.prefix}/{self._code(col)}/xxgk_list" + (f"_{page}" if page else "") + ".shtml"
+        return (
+            f"/{self.prefix}/{self._code(col)}/xxgk_list" + (f"_{page}" if page else "") + ".shtml"
+        )
 
     def article_path(self, v: Variant, col: Column, it: Item) -> str:
         return f"/{self.prefix}/{self._code(col)}/{it.date:%Y%m}/{_h(it.text, v.code)}.shtml"
@@ -109,7 +123,8 @@ class Jiangxi(Family):
         if total <= 1 or v.knobs["jx_pager"] == "static":
             return super().pager(v, col, n, total)
         return (
-            "<script>function goPage(n){location.href = n == 0 ? 'xxgk_list.shtml' : 'xxgk_list_' + n + '.shtml';}</script>"
+            "<script>function goPage(n){location.href = n == 0 ? 'xxgk_list.shtml' : "
+            "'xxgk_list_' + n + '.shtml';}</script>"
             + " ".join(f'<a href="javascript:goPage({k})">{k + 1}</a>' for k in range(total))
         )
 
@@ -135,8 +150,10 @@ class Beijing(Family):
         parts = []
         for c in col.ancestors()[1:]:
             slug = c.slug
-            if c.kind == "year" and v.knobs.get("year_folder_by_publication") and c.year == max(
-                x.year or 0 for x in (v.root.children if v.root else [])
+            if (
+                c.kind == "year"
+                and v.knobs.get("year_folder_by_publication")
+                and c.year == max(x.year or 0 for x in (v.root.children if v.root else []))
             ):
                 slug = f"{c.year}n{self.n78}"
             parts.append(slug + "/")
@@ -146,20 +163,27 @@ class Beijing(Family):
         f = self._folder(v, col)
         if page == 0:
             return f
-        return f"{f}?currentPage={page + 1}" if v.knobs["bj_pager"] == "currentPage" else f"{f}index_{page}.html"
+        return (
+            f"{f}?currentPage={page + 1}"
+            if v.knobs["bj_pager"] == "currentPage"
+            else f"{f}index_{page}.html"
+        )
 
     def article_path(self, v: Variant, col: Column, it: Item) -> str:
-        return f"{self._folder(v, col)}{it.date:%Y%m}/t{it.date:%Y%m%d}_{_n(it.text, v.code, mod=9 * 10**6) + 10**6}.html"
+        aid = _n(it.text, v.code, mod=9 * 10**6) + 10**6
+        return f"{self._folder(v, col)}{it.date:%Y%m}/t{it.date:%Y%m%d}_{aid}.html"
 
     def doc_path(self, v: Variant, col: Column, it: Item, ext: str) -> str:
-        return f"{self._folder(v, col)}{it.date:%Y%m}/P0{it.date:%Y%m%d}{_n(it.text, ext, mod=10**9):09d}.{ext}"
+        num = _n(it.text, ext, mod=10**9)
+        return f"{self._folder(v, col)}{it.date:%Y%m}/P0{it.date:%Y%m%d}{num:09d}.{ext}"
 
     def pager(self, v: Variant, col: Column, n: int, total: int) -> str:
         style = v.knobs["bj_pager"]
         if total <= 1 or style in ("static", "currentPage"):
             return super().pager(v, col, n, total)
         return (
-            "<script>function next(n){location.href = n <= 1 ? './' : 'index_' + (n - 1) + '.html';}</script>"
+            "<script>function next(n){location.href = n <= 1 ? './' : "
+            "'index_' + (n - 1) + '.html';}</script>"
             + " ".join(f'<a href="javascript:next({k + 1})">{k + 1}</a>' for k in range(total))
         )
 
@@ -187,10 +211,14 @@ class Henan(Family):
 
     def article_path(self, v: Variant, col: Column, it: Item) -> str:
         i = _n(it.text, v.code, mod=90000) + 1000
-        return f"/show.asp?id={i}" if v.knobs["hn_style"] == "class.asp" else f"/news_show.aspx?id={i}"
+        return (
+            f"/show.asp?id={i}" if v.knobs["hn_style"] == "class.asp" else f"/news_show.aspx?id={i}"
+        )
 
     def doc_path(self, v: Variant, col: Column, it: Item, ext: str) -> str:
-        return f"/UploadFiles/{it.date:%Y%m}/{it.date:%Y%m%d}{_n(it.text, ext, mod=10**6):06d}.{ext}"
+        return (
+            f"/UploadFiles/{it.date:%Y%m}/{it.date:%Y%m%d}{_n(it.text, ext, mod=10**6):06d}.{ext}"
+        )
 
 
 class Epoint(Family):
@@ -218,15 +246,18 @@ class Epoint(Family):
 
     def doc_path(self, v: Variant, col: Column, it: Item, ext: str) -> str:
         g = uuid.UUID(_h(it.text, ext))
-        return (f"/EpointWebBuilder/WebbuilderMIS/attach/downloadZtbAttach.jspx?attachGuid={g}"
-                f"&appUrlFlag=ztb007&siteGuid={uuid.UUID(_h(v.code))}")
+        return (
+            f"/EpointWebBuilder/WebbuilderMIS/attach/downloadZtbAttach.jspx?attachGuid={g}"
+            f"&appUrlFlag=ztb007&siteGuid={uuid.UUID(_h(v.code))}"
+        )
 
     def pager(self, v: Variant, col: Column, n: int, total: int) -> str:
         if total <= 1:
             return ""
         fn = "next" if v.knobs["ep_pager"] == "next" else "ShowNewPage"
         return (
-            f"<script>function {fn}(n){{location.href = n == 1 ? 'list.html' : n + '.html';}}</script>"
+            f"<script>function {fn}(n){{location.href = n == 1 ? 'list.html' : "
+            "n + '.html';}</script>"
             '<div class="ewb-page">'
             + " ".join(f'<a href="javascript:{fn}({k + 1})">{k + 1}</a>' for k in range(total))
             + f' <a href="javascript:{fn}({min(n + 2, total)})">下一页</a></div>'

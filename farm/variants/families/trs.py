@@ -75,10 +75,13 @@ class Trs(Family):
         args = f"{total}, {n}" if style == "createPageHTML3" else f"{len(col.items)}, {total}, {n}"
         return (
             '<div class="page" id="pager"></div><script>function createPageHTML() {'
-            "var a = arguments, pages = a.length > 4 ? a[1] : a[0], cur = a.length > 4 ? a[2] : a[1];"
+            "var a = arguments, pages = a.length > 4 ? a[1] : a[0],"
+            " cur = a.length > 4 ? a[2] : a[1];"
             "var name = a[a.length - 2], ext = a[a.length - 1], h = '';"
-            "for (var i = 0; i < pages; i++) { var u = i == 0 ? name + '.' + ext : name + '_' + i + '.' + ext;"
-            "h += i == cur ? '<span>' + (i + 1) + '</span>' : '<a href=\"' + u + '\">' + (i + 1) + '</a>'; }"
+            "for (var i = 0; i < pages; i++) {"
+            " var u = i == 0 ? name + '.' + ext : name + '_' + i + '.' + ext;"
+            " h += i == cur ? '<span>' + (i + 1) + '</span>'"
+            " : '<a href=\"' + u + '\">' + (i + 1) + '</a>'; }"
             "document.getElementById('pager').innerHTML = h; }"
             f'createPageHTML({args}, "index", "{ext}");</script>'
         )
