@@ -16,10 +16,10 @@ from pathlib import Path
 
 from ..documents import HALF_CORNER, TableStyle, report_body_html
 from ..http import Request, Resource, Response, html, redirect
-from ..model import Decoy, Report
+from ..model import Decoy, Portal, Report
 from ..pages import esc, meta_tags
 from ..sites.base import FARM_EPOCH, Site
-from ..sites.common import decoy_body, parent_report
+from ..sites.common import decoy_body, finish, make_agencies, make_reports
 from .docs import build_docx, build_pdf
 from .world import Item, Variant
 
@@ -185,9 +185,8 @@ class VariantSite(Site):
     def body_of(self, it: Item) -> str:
         if isinstance(it.obj, Decoy):
             if it.obj.kind == "neighbour":
-                rep = parent_report(self.portal, it.obj.published.year - 1)
+                rep = neighbour_report(self.v, it.obj.published.year - 1)
                 assert rep.truth is not None
-                rep.truth = {**rep.truth, "title": it.obj.title}
                 return report_body_html(rep.truth, TableStyle(labels="full"))
             if it.obj.kind == "work_points":
                 return (
@@ -265,6 +264,26 @@ class VariantSite(Site):
         if delay:
             lines.append(f"Crawl-delay: {round(delay * self.state.time_scale, 3)}")
         return "\n".join(lines) + "\n"
+
+
+def neighbour_report(v: Variant, year: int) -> Report:
+    """The neighbouring county's own report (a complete, valid report that is not this
+    portal's: its agency is the neighbour, its numbers its own)."""
+    name = v.knobs["neighbour"]
+    code = f"{v.code[:4]}{(int(v.code[4:]) + 50) % 100:02d}"
+    other = Portal(
+        code=code,
+        name=name,
+        province=v.province,
+        prefecture=v.prefecture,
+        url="",
+        archetype="neighbour",
+        outcome="",
+        reason="",
+    )
+    other.agencies = make_agencies(code, [("gov", f"{name}人民政府", "government", name)])
+    make_reports(other, {"gov": [year]}, printed={"gov": name})
+    return finish(other).reports[0]
 
 
 def cookie_stub(name: str, value: str) -> str:
