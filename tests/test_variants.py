@@ -258,3 +258,33 @@ def test_js_lists_render_in_chromium() -> None:
             assert not missing, (url, missing, gate)
             page.close()
         browser.close()
+
+
+def test_variants_do_not_depend_on_the_process() -> None:
+    """Same bytes under another PYTHONHASHSEED (no str hash(), no set order leaks)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import hashlib\n"
+        "from farm.variants import generate, FAMILIES\n"
+        "h = hashlib.sha256()\n"
+        "for fam in FAMILIES:\n"
+        "    site = generate(fam, 3)\n"
+        "    h.update(repr(sorted(site.v.knobs.items(), key=str)).encode())\n"
+        "    for key in sorted(site.static):\n"
+        "        h.update(repr(key).encode() + site.static.get(key).body)\n"
+        "print(h.hexdigest())\n"
+    )
+    outs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(outs) == 1

@@ -10,6 +10,7 @@ a ``data-`` attribute, an inline call), and the record markup.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
@@ -172,7 +173,7 @@ class JsFamily(Family):
             a.title: it.text,
             a.url: it.url,
             a.date: fmt_date(a, it),
-            "id": abs(hash(it.url)) % 10**7,
+            "id": int(hashlib.md5(it.url.encode()).hexdigest()[:8], 16) % 10**7,
         }
 
     def page_of(self, col: Column, req_params: dict[str, str]) -> tuple[list[Item], int]:
