@@ -65,7 +65,7 @@ class Farm:
         host: str = "127.0.0.1",
         log_path: str | Path | None = None,
         workdir: str | Path | None = None,
-        variants: list[tuple[str, int]] | None = None,
+        variants: list[tuple] | None = None,
         sample: bool = True,
     ) -> None:
         self.host = host
@@ -301,7 +301,7 @@ def start(
     host: str = "127.0.0.1",
     log_path: str | Path | None = None,
     workdir: str | Path | None = None,
-    variants: list[tuple[str, int]] | None = None,
+    variants: list[tuple] | None = None,
     sample: bool = True,
 ) -> Farm:
     """Start a farm in a background thread; use as a context manager or call ``.stop()``.

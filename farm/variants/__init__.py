@@ -33,7 +33,9 @@ __all__ = ["FAMILIES", "generate", "parse_spec"]
 
 def _hosts(v: world.Variant) -> None:
     py = v.pinyin
-    abbr = "".join(names.PINYIN[c][0] for c in v.stem) + ("x" if v.kind_char == "县" else "q")
+    known = all(c in names.PINYIN for c in v.stem)
+    initials = "".join(names.PINYIN[c][0] for c in v.stem) if known else py
+    abbr = initials + ("x" if v.kind_char == "县" else "q")
     shape = v.pick("host_shape", ("www", "bare", "abbr", "suffix"), [5, 2, 1.5, 1.5])
     v.host = {
         "www": f"www.{py}.gov.cn.test",
@@ -63,7 +65,7 @@ def generate(
     if name:
         stem = name[:-1] if name[-1] in "县区市旗" else name
         kind_char = name[-1] if name[-1] in "县区市旗" else "县"
-        py = names.pinyin_of(stem) or f"c{code or seed}"
+        py = names.pinyin_of(stem) or f"c{code or seed}"  # real names: not all in the table
     else:
         stem, py = names.stem_for(fi, seed)
         kind_char = rng.choice(("县", "县", "县", "区"))

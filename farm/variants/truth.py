@@ -14,26 +14,42 @@ from . import generate
 from .site import VariantSite
 
 
-def build_set(pairs: list[tuple[str, int]], state: FarmState) -> list[VariantSite]:
+def build_set(pairs: list[tuple], state: FarmState) -> list[VariantSite]:
+    """The sites of ``pairs``: ``(family, seed)`` or ``(family, seed, {generate kwargs})``
+    (e.g. a real county's ``code``, ``name``, ``province``, ``prefecture``)."""
     sites: list[VariantSite] = []
     codes: set[str] = set()
     hosts: set[str] = set()
-    for family, seed in pairs:
-        site = generate(family, seed, state=state)
+    for family, seed, *rest in pairs:
+        kw = dict(rest[0]) if rest else {}
+        site = generate(family, seed, state=state, **kw)
         v = site.v
         code, host, sub = v.code, None, None
-        while code in codes or code.startswith("99"):
+        while "code" not in kw and (code in codes or code.startswith("99")):
             code = f"98{(int(code[2:]) + 1) % 10000:04d}"
-        if v.host in hosts:
-            host = f"www.{v.pinyin}.gov.cn.test"
-        if v.subhost and v.subhost in hosts:
+        if v.host in hosts or (v.subhost and v.subhost in hosts and not v.subhost[0].isdigit()):
+            for cand in (
+                f"www.{v.pinyin}",
+                f"www.{v.pinyin}{v.code[:2]}",
+                f"www.{v.pinyin}{v.code}",
+            ):
+                host = f"{cand}.gov.cn.test"
+                bare = host.removeprefix("www.")
+                if (
+                    host not in hosts
+                    and f"xxgk.{bare}" not in hosts
+                    and f"zwgk.{bare}" not in hosts
+                ):
+                    break
+        if v.subhost and v.subhost[0].isdigit() and v.subhost in hosts:
             base = v.subhost.split(":")[0].rsplit(".", 1)[0]
             n = 20
             while f"{base}.{n}" in hosts or any(h.startswith(f"{base}.{n}:") for h in hosts):
                 n += 1
             sub = f"{base}.{n}" + (":8080" if ":" in v.subhost else "")
         if (code, host, sub) != (v.code, None, None):
-            site = generate(family, seed, code=code, host=host, subhost=sub, state=state)
+            kw.update(code=code, host=host, subhost=sub)
+            site = generate(family, seed, state=state, **kw)
         codes.add(site.v.code)
         hosts.update(site.hosts)
         sites.append(site)
