@@ -115,7 +115,8 @@ def generate(
     tls = v.pick("scheme", ("http", "https", "both"), [6, 2.5, 1.5])
     v.scheme = "https" if tls == "https" else "http"
     engine.plan_navigation(fam, v)
-    for h in [v.host] + ([v.subhost] if v.subhost else []):
+    extra_hosts = [h for h in (v.subhost, v.doc_host) if h and h not in (v.host, v.subhost)]
+    for h in [v.host, *([v.subhost] if v.subhost else []), *extra_hosts]:
         site.add_host(h, tls=TLS_OK if tls != "http" and not h[0].isdigit() else TLS_REFUSED)
     fam.setup(v, site)
     v.knobs["static_links"] = fam.static_links  # every click-path step a literal link
@@ -148,6 +149,7 @@ def _traits(v: world.Variant, site: VariantSite) -> None:
         if robots != "none":
             dis = ["/admin/", "/search/"] if robots == "disallow" else []
             cfg.robots = site.robots_text(delay, dis)
+    v.chance("soft_404", 0.2)
     if v.chance("cookie_stub", 0.12):
         token = hashlib.sha1(f"{v.code}{v.seed}".encode()).hexdigest()[:16]
         site.cookie_gate = (

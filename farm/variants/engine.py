@@ -167,12 +167,12 @@ def build_tree(fam: Family, v: Variant, site: VariantSite) -> None:
         for it in col.items:
             obj = it.obj
             if isinstance(obj, Report) and obj.carrier == "file-link":
-                it.url = site.add_document(obj, fam.doc_path(v, col, it, obj.fmt), host=v.tree_host)
+                it.url = site.add_document(obj, fam.doc_path(v, col, it, obj.fmt), host=v.doc_host)
                 obj.page_url = it.url
                 continue
             it.url = v.url(fam.article_path(v, col, it), v.tree_host)
             if isinstance(obj, Report) and obj.carrier == "attachment":
-                site.add_document(obj, fam.doc_path(v, col, it, obj.fmt), host=v.tree_host)
+                site.add_document(obj, fam.doc_path(v, col, it, obj.fmt), host=v.doc_host)
             site.put(
                 path_of(it.url),
                 lambda c=col, i=it: fam.article(v, site, c, i),
@@ -240,6 +240,11 @@ def plan_navigation(fam: Family, v: Variant) -> None:
             v.subhost = f"{net}.{v.rng.randint(20, 250)}" + (":8080" if shape == "ip8080" else "")
         v.tree_host = v.subhost
         v.chance("subhost_only_in_sitemap", 0.35)
+    # documents on a file / object-storage host of the portal's own (§1.1: jcms_files on OSS)
+    v.doc_host = v.tree_host
+    if v.chance("doc_host", 0.15) and not v.tree_host[0].isdigit():
+        prefix = v.rng.choice(("file", "static", "oss", "att"))
+        v.doc_host = f"{prefix}.{v.tree_host.removeprefix('www.')}"
 
 
 def build_navigation(fam: Family, v: Variant, site: VariantSite, side: list[Column]) -> None:
@@ -327,7 +332,10 @@ def build_navigation(fam: Family, v: Variant, site: VariantSite, side: list[Colu
     )
     site.put(v.home_path, lambda: site.page(f"{v.name}人民政府", home_body))
     if v.home_path != "/":
-        site.put("/", lambda: f'<script>location.href="{v.home_path}";</script>')
+        if v.pick("root_redirect", ("script", "meta")) == "script":
+            site.put("/", lambda: f'<script>location.href="{v.home_path}";</script>')
+        else:
+            site.put("/", lambda: f'<meta http-equiv="refresh" content="0;url={v.home_path}">')
     # site map: every top column, the 信息公开 index and the 年报 column
     sm = [*nav, (xtext, v.xxgk_url), (v.root.title, root_url), *entries]
     sm_body = (

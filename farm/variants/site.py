@@ -258,6 +258,14 @@ class VariantSite(Site):
             return None
         return html(cookie_stub(name, value), headers=[("Cache-Control", "no-store")])
 
+    def not_found(self, req: Request) -> Response:
+        """Unknown paths: a real 404, or (soft-404 portals, §4.5) the home page with 200."""
+        if self.v.knobs.get("soft_404") and req.host == self.v.host:
+            home = self.static.get((req.host, self.v.home_path))
+            if isinstance(home, Resource):
+                return Response(200, [("Content-Type", home.content_type)], home.body)
+        return super().not_found(req)
+
     def robots_text(self, delay: float | None, disallow: list[str]) -> str:
         lines = ["User-agent: *"]
         lines += [f"Disallow: {d}" for d in disallow] or ["Disallow:"]

@@ -124,6 +124,11 @@ class Hanweb(Family):
         unit = leaf.cid % 1000000
         return [leaf.pages[0], f"{leaf.pages[0]}?uid={unit}&pageNum={group + 1}"]
 
+    def column_head(self, v: Variant, col: Column, n: int) -> tuple[dict, str, str]:
+        # records with site-relative hrefs ("art/2024/…") resolve against the site root
+        base = f'<base href="{v.url("/", v.tree_host)}">' if v.knobs["rel_records"] else ""
+        return {"ColumnName": col.title}, base, ""
+
     def render_column(self, v: Variant, site: VariantSite, col: Column) -> None:
         super().render_column(v, site, col)
         g = v.knobs["jpage_group"]
@@ -134,7 +139,11 @@ class Hanweb(Family):
             site.put(
                 f"/col/col{col.cid}/index.html?uid={unit}&pageNum={group + 1}",
                 lambda b=body: site.page(
-                    col.title, b, crumbs=crumbs_for(v, col), meta={"ColumnName": col.title}
+                    col.title,
+                    b,
+                    crumbs=crumbs_for(v, col),
+                    meta={"ColumnName": col.title},
+                    head=self.column_head(v, col, 0)[1],
                 ),
                 host=v.tree_host,
             )
