@@ -151,6 +151,18 @@ def test_click_paths_are_walkable(http, manifest) -> None:
                 body = resp.content.decode("gb18030", "replace")
 
 
+def test_static_list_pages_carry_their_reports(http, manifest) -> None:
+    for r in manifest["reports"]:
+        p = _portal(manifest, r["portal_code"])
+        if p["variant"]["knobs"]["js_only"]:
+            continue
+        raw = _get(http, p, r["list_page"]).content.decode("gb18030", "replace")
+        page = html.unescape(html.unescape(raw))  # Hanweb records may be entity-escaped HTML
+        u = urlsplit(r["page_url"])
+        tail = u.path.rsplit("/", 1)[1] + (f"?{u.query}" if u.query else "")
+        assert tail in page, (r["id"], r["list_page"])
+
+
 def test_js_only_lists_have_no_report_links_without_scripts(http, manifest) -> None:
     checked = 0
     for r in manifest["reports"]:

@@ -401,10 +401,11 @@ def assign_ids(v: Variant, cols: list[Column]) -> None:
     ystyle = v.knobs.setdefault(
         "year_slug", v.rng.choice(("{y}n", "gknb{y}", "{y}nb", "{y}", "nb{y}"))
     )
-    cid = start
+    cid = max(start, v.next_cid)  # side columns continue after the 年报 tree
     for col in cols:
         cid += v.rng.choice((1, 1, 2, 7))
         col.cid = cid
+        v.next_cid = cid
         if col.kind == "root":
             col.slug = v.knobs.setdefault("root_slug", v.rng.choice(ROOT_SLUGS))
         elif col.kind == "year":

@@ -142,6 +142,7 @@ class Variant:
     placement: str = ""
     home_path: str = "/"
     tree_host: str = ""  # where the 年报 tree lives (the main host or the sub-host)
+    next_cid: int = 0  # column ids are unique across the 年报 tree and the side columns
     doc_host: str = ""  # where its documents live (the tree host or a file host)
     xxgk_url: str = ""
     nav_path: list[str] = field(default_factory=list)
