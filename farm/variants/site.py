@@ -101,6 +101,8 @@ class VariantSite(Site):
             lm = dt.datetime.combine(modified, dt.time(9, 30)) if modified else FARM_EPOCH
             return Resource(body, ctype, lm, True, list(headers or []))
 
+        if (host, path) in self.static:  # two things at one URL: a generator bug
+            raise ValueError(f"{self.v.family}:{self.v.seed}: {host}{path} registered twice")
         self.static[(host, path)] = Lazy(build)
         return self.v.url(path, host)
 
@@ -228,7 +230,8 @@ class VariantSite(Site):
             )
         if how == "iframe":
             if rep.fmt == "pdf":
-                self.put("/pdfjs/web/viewer.html", lambda: VIEWER, host=self.v.tree_host)
+                if (self.v.tree_host, "/pdfjs/web/viewer.html") not in self.static:
+                    self.put("/pdfjs/web/viewer.html", lambda: VIEWER, host=self.v.tree_host)
                 return (
                     f'<iframe src="/pdfjs/web/viewer.html?file={u}" width="100%" height="800">'
                     "</iframe>"
