@@ -25,7 +25,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from .content import ContentStore
-from .groundtruth import MANIFEST_PATH, REGISTRY_PATH, build_manifest, dumps
+from .groundtruth import MANIFEST_PATH, REGISTRY_PATH, build_manifest, dumps, registry_csv
 from .groundtruth import manifest as _static_manifest
 from .http import Request, Response, json_response
 from .model import Portal
@@ -65,14 +65,21 @@ class Farm:
         host: str = "127.0.0.1",
         log_path: str | Path | None = None,
         workdir: str | Path | None = None,
+        variants: list[tuple] | None = None,
+        sample: bool = True,
     ) -> None:
         self.host = host
+        self.variants = list(variants or [])
+        self.sample = sample
         self.requested_port = port
         self.time_scale = time_scale
         self.workdir = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="nianbao-farm-"))
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.log_path = Path(log_path) if log_path else self.workdir / "requests.jsonl"
-        self.registry_path = REGISTRY_PATH
+        # the committed registry for the sample farm; a variant farm writes its own
+        self.registry_path = (
+            REGISTRY_PATH if sample and not variants else self.workdir / "registry.csv"
+        )
         self.manifest_path = self.workdir / "manifest.json"
         self.content = ContentStore()
         self.state = FarmState(time_scale)
@@ -81,6 +88,7 @@ class Farm:
         self._lock = threading.RLock()
         self._portals: list[Portal] = []
         self._sites: list[Site] = []
+        self._variant_sites: list = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._stopped: asyncio.Event | None = None
@@ -170,7 +178,7 @@ class Farm:
             "--log-level",
             log_level,
             "-s",
-            f"NIANBAO_ALLOWED_HOSTS={ALLOWED_HOSTS}",
+            f"NIANBAO_ALLOWED_HOSTS={self.allowed_hosts}",
             "-s",
             "AUTOTHROTTLE_START_DELAY=0",  # the farm's own delays are what is measured
             *extra,
@@ -178,9 +186,30 @@ class Farm:
         return argv, env
 
     @property
+    def allowed_hosts(self) -> str:
+        """The farm's hosts for NIANBAO_ALLOWED_HOSTS: every .test name, and the bare IPs."""
+        ips = sorted(
+            {h.split(":")[0] for s in self._sites for h in s.hosts if h[0].isdigit()}
+            | ({"192.0.2.10"} if self.sample else set())
+        )
+        return ",".join(["*.test", *ips])
+
+    @property
     def manifest(self) -> dict:
         with self._lock:
-            return build_manifest(self._portals, self.mutations)
+            return self._manifest()
+
+    def _manifest(self) -> dict:
+        m = build_manifest(self._portals, self.mutations)
+        if self.variants:
+            from .variants.truth import annotate
+
+            annotate(m, self._variant_sites)
+        return m
+
+    def variant_hosts(self) -> dict[str, list[str]]:
+        """Portal code → the hosts of that portal (variant and sample sites)."""
+        return {s.portal.code: list(s.hosts) for s in self._sites}
 
     def requests(self, host: str | None = None) -> list[dict]:
         """The request log (oldest first), optionally for one host."""
@@ -212,11 +241,23 @@ class Farm:
     def _rebuild(self) -> None:
         with self._lock:
             self.state.mutations = sorted(self.mutations)
-            portals, sites = build_sites(self.mutations, self.content, self.state)
+            portals: list[Portal] = []
+            sites: list[Site] = []
+            if self.sample:
+                portals, sites = build_sites(self.mutations, self.content, self.state)
+            self._variant_sites = []
+            if self.variants:
+                from .variants.truth import build_set
+
+                self._variant_sites = build_set(self.variants, self.state)
+                portals = portals + [s.portal for s in self._variant_sites]
+                sites = sites + list(self._variant_sites)
             self._portals, self._sites = portals, sites
             if self.server is not None:
                 self.server.set_sites(sites)
-            self.manifest_path.write_text(dumps(build_manifest(portals, self.mutations)), "utf-8")
+            if self.registry_path != REGISTRY_PATH:
+                self.registry_path.write_text(registry_csv(portals), "utf-8")
+            self.manifest_path.write_text(dumps(self._manifest()), "utf-8")
 
     # ---- the control host (http://farm.test/_farm/…, through the proxy) ---------------------
 
@@ -260,6 +301,20 @@ def start(
     host: str = "127.0.0.1",
     log_path: str | Path | None = None,
     workdir: str | Path | None = None,
+    variants: list[tuple] | None = None,
+    sample: bool = True,
 ) -> Farm:
-    """Start a farm in a background thread; use as a context manager or call ``.stop()``."""
-    return Farm(port, time_scale, host=host, log_path=log_path, workdir=workdir).start()
+    """Start a farm in a background thread; use as a context manager or call ``.stop()``.
+
+    ``variants=[("trs", 3), …]`` adds generated portals (farm/variants); ``sample=False``
+    leaves out the sample portals. A farm with variants writes its registry CSV into its
+    workdir (``registry_path``)."""
+    return Farm(
+        port,
+        time_scale,
+        host=host,
+        log_path=log_path,
+        workdir=workdir,
+        variants=variants,
+        sample=sample,
+    ).start()

@@ -35,6 +35,13 @@ def main(argv: list[str] | None = None) -> None:
         "--mutate", action="append", default=[], choices=sorted(MUTATIONS), help="apply at start"
     )
     ap.add_argument(
+        "--variants",
+        help="serve generated portal variants, e.g. trs:0-9,gkmlpt:0-9 or all:0-2 (docs/farm.md)",
+    )
+    ap.add_argument(
+        "--with-sample", action="store_true", help="with --variants: serve the sample portals too"
+    )
+    ap.add_argument(
         "--write-truth",
         action="store_true",
         help="rewrite the committed farm/manifest.json and farm/registry.csv, then exit",
@@ -45,8 +52,19 @@ def main(argv: list[str] | None = None) -> None:
 
         print(write())
         return
+    variants = None
+    if args.variants:
+        from .variants import parse_spec
+
+        variants = parse_spec(args.variants)
     farm = start(
-        args.port, args.time_scale, host=args.host, log_path=args.log, workdir=args.workdir
+        args.port,
+        args.time_scale,
+        host=args.host,
+        log_path=args.log,
+        workdir=args.workdir,
+        variants=variants,
+        sample=args.with_sample or not variants,
     )
     for name in args.mutate:
         farm.mutate(name)
