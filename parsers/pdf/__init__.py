@@ -38,7 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from .document import Cell, Document, Paragraph, Table
+from ..document import Cell, Document, Paragraph, Table
 
 # Ruled-table finding. Word/WPS draw each cell's border as its own thin filled rectangle (two
 # edges ~0.5 pt apart), pieces offset by a fraction of a point with small gaps between them;
