@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .document import Block, Cell, Paragraph, Table
+from ..document import Block, Cell, Paragraph, Table
 
 if TYPE_CHECKING:
     import numpy as np
