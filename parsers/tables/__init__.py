@@ -21,16 +21,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import schema
-from .document import Cell, Document, Paragraph, Table
-from .labels import (
+from .. import schema
+from ..document import Cell, Document, Paragraph, Table
+from ..labels import (
     is_t3_group_label,
     normalize,
     split_ordinal,
     starts_with_ordinal,
     t3_row_score,
 )
-from .values import join_wrapped_digits, parse_cell, squash
+from ..values import join_wrapped_digits, parse_cell, squash
 
 # --- routing -------------------------------------------------------------------------------
 
