@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import schema
-from .labels import normalize
-from .values import chinese_numeral
+from .. import schema
+from ..labels import normalize
+from ..values import chinese_numeral
 
 KNOWN = ("ZERO", "NUMERIC")
 
@@ -215,7 +215,7 @@ def t3_checks(ix: CellIndex, layout: str, groups: dict[str, list[str]]) -> list[
         if layout == "v2019" and group == "other_handling":
             continue
         for c, raw in zip(cols, printed, strict=False):
-            from .values import parse_cell
+            from ..values import parse_cell
 
             pv = parse_cell(raw)
             target = Operand(f"{group}.{c}", pv.value, pv.semantic)
