@@ -62,7 +62,6 @@ class TableResult:
     partial_rows: list[str] = field(default_factory=list)
     missing_rows: list[str] = field(default_factory=list)
     groups: dict[str, list[str]] = field(default_factory=dict)  # printed group-row values
-    legal_subtotal: dict[str, str] = field(default_factory=dict)
     markers: set[str] = field(default_factory=set)
 
 

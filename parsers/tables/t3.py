@@ -24,7 +24,6 @@ _T3_HEADERS = {
     "总计": "total",
     "合计": "total",
 }
-_LEGAL_SUBTOTAL_HEADERS = ("小计", "法人或其他组织小计", "法人或其他组织合计")
 
 
 def _align(rows: list[LogicalRow], keys: tuple[str, ...]) -> dict[int, str]:
