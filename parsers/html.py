@@ -216,14 +216,7 @@ def extract_html(data: bytes, *, declared_encoding: str | None = None) -> Docume
         doc.warnings.append(f"HTML could not be parsed: {exc}")
         return doc
 
-    for meta in root.iter("meta"):
-        key = (meta.get("name") or meta.get("property") or "").lower()
-        if key in _META_KEYS and meta.get("content") and _META_KEYS[key] not in doc.meta:
-            doc.meta[_META_KEYS[key]] = meta.get("content").strip()
-    title = root.find(".//title")
-    if title is not None and title.text:
-        doc.meta.setdefault("page_title", title.text.strip())
-
+    _page_meta(root, doc)
     scripts = root.xpath("//script[not(@src)]/text()")
     for bad in root.xpath("//script|//style|//noscript|//template"):
         bad.drop_tree()
@@ -234,12 +227,8 @@ def extract_html(data: bytes, *, declared_encoding: str | None = None) -> Docume
     body = root.find("body") if root.find("body") is not None else root
     content = _content_root(body)
     if content is not body or _marker_count(body.text_content()) == 0:
-        h1 = [h for h in body.iter("h1", "h2") if h.text_content().strip()]
-        if h1 and "title" not in doc.meta:
-            doc.meta["title"] = re.sub(r"\s+", "", h1[0].text_content())
-    for el in list(content.iter()):
-        if el is not content and isinstance(el.tag, str) and _is_chrome(el):
-            el.drop_tree()
+        _heading_title(body, doc)
+    _drop_chrome(content)
 
     _walk_blocks(content, doc)
     doc.image_pages = (
@@ -251,6 +240,32 @@ def extract_html(data: bytes, *, declared_encoding: str | None = None) -> Docume
         doc.extraction = "none"
         doc.warnings.append("the HTML page has no text")
     return doc
+
+
+def _page_meta(root, doc: Document) -> None:
+    """The page's own metadata: ``<meta>`` names of ``_META_KEYS`` (first wins), ``<title>``."""
+    for meta in root.iter("meta"):
+        key = (meta.get("name") or meta.get("property") or "").lower()
+        if key in _META_KEYS and meta.get("content") and _META_KEYS[key] not in doc.meta:
+            doc.meta[_META_KEYS[key]] = meta.get("content").strip()
+    title = root.find(".//title")
+    if title is not None and title.text:
+        doc.meta.setdefault("page_title", title.text.strip())
+
+
+def _heading_title(body, doc: Document) -> None:
+    """The page's first non-empty ``<h1>``/``<h2>`` as the title, unless a meta gave one (asked
+    when the report is only part of the page, whose heading then names it)."""
+    h1 = [h for h in body.iter("h1", "h2") if h.text_content().strip()]
+    if h1 and "title" not in doc.meta:
+        doc.meta["title"] = re.sub(r"\s+", "", h1[0].text_content())
+
+
+def _drop_chrome(content) -> None:
+    """Remove navigation, headers, footers and the like inside the report's container."""
+    for el in list(content.iter()):
+        if el is not content and isinstance(el.tag, str) and _is_chrome(el):
+            el.drop_tree()
 
 
 def _walk_blocks(content, doc: Document) -> None:

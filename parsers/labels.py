@@ -51,13 +51,9 @@ def ordinal_value(ordinal: str | None) -> int | None:
     return None
 
 
-def has_cjk(text: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" for ch in text)
-
-
 # --- section 三 row fingerprints -------------------------------------------------------------
 # Each entry: row_key → (any-of keywords, none-of keywords). Matching also uses the template
-# order (see ``report.align``), which is what tells 3.其他 from the column header 其他.
+# order (see ``tables.t3._align``), which is what tells 3.其他 from the column header 其他.
 T3_ROW_FINGERPRINTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "new_received": (("本年新收", "本年度新收", "新收政府信息公开申请"), ()),
     "carried_over": (("上年结转", "上年度结转"), ()),

@@ -4,7 +4,7 @@ An OFD is a zip: ``OFD.xml`` names the document, the document lists its pages, a
 ``Content.xml`` places ``TextObject``s at positions (millimetres). There is no notion of a
 table cell, so table rows are recognised as lines made of several separate text objects, and
 the tables are *positional*: value columns come from where the values stand
-(``tables._value_columns``), a blank cell being simply absent. A page with no text but a
+(``tables.columns._value_columns``), a blank cell being simply absent. A page with no text but a
 picture (a scanned page) hands the picture on for OCR (``Document.page_pictures``).
 """
 

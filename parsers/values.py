@@ -101,11 +101,6 @@ def parse_cell(raw: str, *, kind: str = "count") -> CellValue:
     return CellValue(value, "ZERO" if value == 0 else "NUMERIC", unit, tuple(flags))
 
 
-def is_value_token(raw: str) -> bool:
-    """True for text that can stand in a value cell: a number, a blank or an NA mark."""
-    return parse_cell(raw, kind="signed").semantic != "TEXT" or squash(raw) == ""
-
-
 def join_wrapped_digits(raw: str) -> str:
     """``"1\\n2"`` in one narrow cell is 12, not two numbers (spec §6 rule 2)."""
     parts = [p for p in re.split(r"[\s\u00a0\u3000]+", unicodedata.normalize("NFKC", raw)) if p]

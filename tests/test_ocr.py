@@ -18,6 +18,11 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from parsers import ocr
 from parsers.document import Cell, Paragraph, Table
+from parsers.ocr.boxes import _Box
+from parsers.ocr.engine import _cut_long_line
+from parsers.ocr.grid import _find_grids, _Grid, _rule_masks
+from parsers.ocr.image import _skew_angle
+from parsers.ocr.layout import _table
 
 FONT_PATH = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 FONT_SC = 2  # face index of "Noto Sans CJK SC" in the collection
@@ -232,8 +237,8 @@ def test_multi_frame_tiff(engine: object) -> None:
 def test_grid_rebuild_without_ocr() -> None:
     """Structure only: merges from missing rule segments, no spurious lines from text."""
     gray = np.asarray(report_page())
-    bw, h_mask, v_mask, unit = ocr._rule_masks(gray)
-    grids = ocr._find_grids(bw, h_mask, v_mask, unit)
+    bw, h_mask, v_mask, unit = _rule_masks(gray)
+    grids = _find_grids(bw, h_mask, v_mask, unit)
     assert len(grids) == 1
     grid = grids[0]
     assert all(abs(a - b) <= 2 for a, b in zip(grid.xs, XS, strict=True))
@@ -254,8 +259,8 @@ def test_grid_open_sides_and_touching_heading() -> None:
     draw.rectangle((100, 300, 1600, YS[0] - 4), fill=255)
     draw.text((120, 335), "一、二十一二三 收到和处理", font=_font(56), fill=0)
     draw.line((120, YS[0] - 3, 700, YS[0] - 3), fill=0, width=3)
-    bw, h_mask, v_mask, unit = ocr._rule_masks(np.asarray(im))
-    grids = ocr._find_grids(bw, h_mask, v_mask, unit)
+    bw, h_mask, v_mask, unit = _rule_masks(np.asarray(im))
+    grids = _find_grids(bw, h_mask, v_mask, unit)
     assert len(grids) == 1
     assert len(grids[0].xs) == len(XS) and len(grids[0].ys) == len(YS)
     assert all(abs(a - b) <= TOL for a, b in zip(grids[0].xs, XS, strict=True))
@@ -264,7 +269,7 @@ def test_grid_open_sides_and_touching_heading() -> None:
 
 def test_deskew_angle() -> None:
     gray = np.asarray(_degrade(report_page(), -0.5, 0))
-    angle = ocr._skew_angle(gray)
+    angle = _skew_angle(gray)
     assert angle is not None and abs(angle - 0.5) < 0.05  # y points down: CW in the image
 
 
@@ -272,7 +277,7 @@ def test_long_lines_are_cut_between_characters() -> None:
     im = Image.new("L", (1500, 40), 255)
     ImageDraw.Draw(im).text((4, 2), "政府信息公开工作年度报告" * 5, font=_font(28), fill=0)
     line = np.asarray(im)
-    pieces = ocr._cut_long_line(line)
+    pieces = _cut_long_line(line)
     assert len(pieces) > 1 and sum(p.shape[1] for p, _ in pieces) == line.shape[1]
     assert all(p.shape[1] <= ocr.MAX_REC_RATIO * 40 for p, _ in pieces)
     for piece, _ in pieces[1:]:  # every cut runs through blank paper
@@ -280,16 +285,16 @@ def test_long_lines_are_cut_between_characters() -> None:
 
 
 def test_cell_text_joins_wrapped_lines() -> None:
-    grid = ocr._Grid(xs=[0, 40, 300], ys=[0, 100], groups=[[0, 1]])
+    grid = _Grid(xs=[0, 40, 300], ys=[0, 100], groups=[[0, 1]])
     grid.boxes = {
-        0: [ocr._Box(5, 50, 15, 70, "2"), ocr._Box(5, 10, 15, 30, "1")],
+        0: [_Box(5, 50, 15, 70, "2"), _Box(5, 10, 15, 30, "1")],
         1: [
-            ocr._Box(150, 10, 290, 30, "政府信息"),
-            ocr._Box(45, 12, 140, 31, "本机关不掌握相关"),
-            ocr._Box(45, 50, 90, 70, "信息"),
+            _Box(150, 10, 290, 30, "政府信息"),
+            _Box(45, 12, 140, 31, "本机关不掌握相关"),
+            _Box(45, 50, 90, 70, "信息"),
         ],
     }
-    table = ocr._table(grid, 300, 100, 1)
+    table = _table(grid, 300, 100, 1)
     assert [c.text for c in table.rows[0]] == ["12", "本机关不掌握相关政府信息信息"]
     assert (table.rows[0][0].x0, table.rows[0][0].x1) == (0.0, 40.0)
 

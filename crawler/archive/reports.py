@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 
+from parsers.checks import cross_year_checks
+
 from ..provenance import Listing
 from ..provenance import utc_now as now
-from ._cross_year_tmp import cross_year_checks
 from .agencies import agency_key, agency_type, canonical_agency
 from .columns import T2_COLUMNS, WIDE
 from .search import index_text

@@ -1,0 +1,137 @@
+"""Open the PDF, read its pages within the deadline and page cap, and report what failed.
+
+The entry point ``extract_pdf``; it never raises: unreadable, truncated or encrypted files give
+``extraction="none"`` and a warning.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import time
+from typing import Any
+
+from ..document import Document
+from .assemble import _assemble
+from .page import _PageOut, _read_page
+
+
+def _pdf_date(value: str) -> str:
+    """PDF date ``D:20240115093000+08'00'`` → ``2024-01-15T09:30:00``."""
+    m = re.match(r"^(?:D:)?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?", value.strip())
+    if not m:
+        return value.strip()
+    y, mo, d, h, mi, s = m.groups()
+    out = y + (f"-{mo}" if mo else "") + (f"-{d}" if mo and d else "")
+    if h and d:
+        out += f"T{h}:{mi or '00'}:{s or '00'}"
+    return out
+
+
+def _meta(doc: Document, info: dict[str, Any]) -> None:
+    for key, name in (
+        ("Title", "title"),
+        ("Author", "author"),
+        ("Creator", "creator"),
+        ("Producer", "producer"),
+    ):
+        v = info.get(key)
+        if isinstance(v, str) and v.strip():
+            doc.meta[name] = v.strip()
+    for key, name in (("CreationDate", "created"), ("ModDate", "modified")):
+        v = info.get(key)
+        if isinstance(v, str) and v.strip():
+            doc.meta[name] = _pdf_date(v)
+
+
+def _open_error(exc: BaseException) -> str:
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
+    name = type(inner).__name__
+    if "Password" in name:
+        return f"encrypted PDF: a password is required ({name})"
+    if "Encryption" in name:
+        return f"encrypted PDF: unsupported encryption ({name}: {str(inner)[:100]})"
+    detail = str(inner).strip()
+    return f"unreadable PDF: {name}" + (f": {detail[:200]}" if detail else "")
+
+
+def extract_pdf(data: bytes, *, max_pages: int = 200, deadline: float | None = None) -> Document:
+    """Paragraphs and tables of a PDF's text layer, in reading order. Never raises.
+
+    ``deadline`` is a ``time.monotonic()`` value; past it the remaining pages are skipped with a
+    warning. Only the first ``max_pages`` pages are read.
+    """
+    import pdfplumber  # lazy: importing this module must stay cheap
+
+    doc = Document(media_type="application/pdf")
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data), raise_unicode_errors=False)
+    except Exception as exc:
+        doc.extraction = "none"
+        doc.warnings.append(_open_error(exc))
+        return doc
+    pages: list[_PageOut] = []
+    cid_pages: list[int] = []
+    dropped: list[int] = []
+    try:
+        _meta(doc, pdf.metadata or {})
+        try:
+            plumber_pages = pdf.pages
+        except Exception as exc:
+            doc.extraction = "none"
+            doc.warnings.append(_open_error(exc))
+            return doc
+        doc.pages = len(plumber_pages)
+        if doc.pages > max_pages:
+            doc.warnings.append(f"{doc.pages} pages: only the first {max_pages} were read")
+        for index, page in enumerate(plumber_pages[:max_pages]):
+            number = index + 1
+            if deadline is not None and time.monotonic() > deadline:
+                doc.warnings.append(f"deadline reached: pages {number}–{doc.pages} not read")
+                break
+            try:
+                pages.append(_read_page(page, number, doc.warnings, cid_pages, dropped))
+            except Exception as exc:
+                doc.warnings.append(
+                    f"page {number}: unreadable ({type(exc).__name__}: {exc})"[:300]
+                )
+            finally:
+                page.close()
+    except Exception as exc:  # a broken xref table surfaces only while the pages are walked
+        doc.warnings.append(_open_error(exc))
+    finally:
+        with contextlib.suppress(Exception):
+            pdf.close()
+
+    if dropped:
+        doc.warnings.append(
+            f"{sum(dropped)} glyphs without a Unicode mapping ((cid:…)) dropped on "
+            f"{len(dropped)} page(s)"
+        )
+    if cid_pages:
+        doc.warnings.append(
+            "text layer without Unicode mapping ((cid:…) glyphs) on pages "
+            + _ranges(cid_pages)
+            + ": treated as images"
+        )
+    _assemble(doc, pages)
+    if pages and all(p.image_only for p in pages):
+        doc.extraction = "none"
+        doc.blocks = []
+        doc.warnings.append("no usable text layer: every page is an image")
+    elif not doc.blocks:
+        doc.extraction = "none"
+        if pages or not doc.warnings:
+            doc.warnings.append("the PDF has no text")
+    return doc
+
+
+def _ranges(numbers: list[int]) -> str:
+    out: list[str] = []
+    for n in sorted(numbers):
+        if out and out[-1].split("–")[-1] == str(n - 1):
+            out[-1] = out[-1].split("–")[0] + f"–{n}"
+        else:
+            out.append(str(n))
+    return ", ".join(out)

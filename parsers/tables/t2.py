@@ -1,0 +1,232 @@
+"""Section 二 (proactive disclosure): the small sub-tables of 第二十条, v2021 or v2019.
+
+The layout comes from marker words; each row is found by its label and its sub-table by the
+caption or header row above it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .. import schema
+from ..document import Cell
+from ..labels import normalize, split_ordinal
+from ..values import squash
+from .cells import CellOut, TableResult, _is_value_text
+from .columns import ColumnMap
+from .routing import Fragment
+from .rows import _split_label
+
+_CAPTION = re.compile(r"第二十条第\(([一二三四五六七八九十]+)\)项")
+_CAPTION_TABLE = {"一": "t2_art20_1", "五": "t2_art20_5", "六": "t2_art20_6", "八": "t2_art20_8"}
+_CAPTION_TABLE["九"] = "t2_art20_9"
+# Column header words (normalised, substring) → (layout, column key).
+_T2_COLUMNS = (
+    ("制发", "v2021", "issued"),
+    ("废止", "v2021", "repealed"),
+    ("现行有效", "v2021", "in_force"),
+    ("本年处理决定", "v2021", "decisions"),
+    ("收费金额", "v2021", "fee_amount"),
+    ("新制作", "v2019", "newly_made"),
+    ("新公开", "v2019", "newly_published"),
+    ("对外公开总", "v2019", "total_published"),
+    ("上一年项目", "v2019", "prev_year_items"),
+    ("增/减", "v2019", "change"),
+    ("增减", "v2019", "change"),
+    ("采购项目", "v2019", "procurement_items"),
+    ("采购总金额", "v2019", "procurement_amount"),
+    ("处理决定", "v2019", "decisions"),
+)
+_T2_ROWS = (
+    ("规章", "t2_art20_1", "regulations"),
+    ("行政规范性文件", "t2_art20_1", "normative_documents"),
+    ("规范性文件", "t2_art20_1", "normative_documents"),
+    ("规范文件", "t2_art20_1", "normative_documents"),
+    ("其他对外管理服务", "t2_art20_5", "other_external_services"),
+    ("行政许可", "t2_art20_5", "administrative_license"),
+    ("行政处罚", "t2_art20_6", "administrative_penalty"),
+    ("行政强制", "t2_art20_6", "administrative_coercion"),
+    ("行政事业性收费", "t2_art20_8", "administrative_fees"),
+    ("政府集中采购", "t2_art20_9", "centralized_procurement"),
+)
+V2021_SEC2_MARKERS = (
+    "本年制发件数",
+    "本年废止件数",
+    "现行有效件数",
+    "本年处理决定数量",
+    "本年收费金额",
+)
+V2019_SEC2_MARKERS = (
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "上一年项目数量",
+    "本年增/减",
+    "第二十条第(九)项",
+    "政府集中采购",
+    "采购项目数量",
+    "采购总金额",
+    "其他对外管理服务事项",
+)
+
+
+def _t2_column(text: str) -> tuple[str, str] | None:
+    norm = normalize(text)
+    if norm in ("信息内容", "") or len(norm) > 24:
+        return None
+    for word, layout, key in _T2_COLUMNS:
+        if word in norm:
+            if key == "decisions" and "本年" in norm:
+                return "v2021", "decisions"
+            return layout, key
+    return None
+
+
+def _t2_row(label: str) -> tuple[str, str] | None:
+    _, body = split_ordinal(label)
+    for word, table, key in _T2_ROWS:
+        if body.startswith(word) or (word in body and len(body) <= len(word) + 4):
+            return table, key
+    return None
+
+
+def sec2_layout(text: str) -> tuple[str, set[str]]:
+    """v2021 / v2019 / unknown from the marker words of spec §3.4 (normalised text)."""
+    norm = normalize(text)
+    hits21 = {m for m in V2021_SEC2_MARKERS if m in norm}
+    hits19 = {m for m in V2019_SEC2_MARKERS if m in norm}
+    if hits21 and not hits19:
+        return "v2021", hits21
+    if hits19 and not hits21:
+        return "v2019", hits19
+    return "unknown", hits21 | hits19
+
+
+def parse_t2(fragments: list[Fragment]) -> TableResult:
+    if not fragments:
+        return TableResult("absent")
+    all_text = "".join(c.text for f in fragments for r in f.rows for c in r)
+    layout, markers = sec2_layout(all_text)
+    if layout == "unknown":
+        result = TableResult("unparsed", markers=markers)
+        result.warnings.append(
+            "section 二: layout unknown (markers of both or neither template: "
+            f"{', '.join(sorted(markers)) or 'none'})"
+        )
+        return result
+    specs = {t.key: t for t in schema.t2_specs(layout)}
+    result = TableResult(layout, markers=markers)
+    context = _T2Context(layout)
+    for frag in fragments:
+        for row in frag.rows:
+            if not context.read(row):
+                _t2_data_row(result, specs, context, frag, row)
+    seen = {(c.table, c.row) for c in result.cells}
+    result.missing_rows = [
+        f"{t.key}/{r}" for t in specs.values() for r in t.row_keys if (t.key, r) not in seen
+    ]
+    return result
+
+
+@dataclass
+class _T2Context:
+    """What the rows so far say about the rows to come: the current sub-table (from its caption
+    or its last data row) and the column header cells of each sub-table."""
+
+    layout: str
+    current: str | None = None
+    columns: dict[str, list[tuple[str, Cell]]] = field(default_factory=dict)  # table → header
+    pending_header: list[tuple[str, Cell]] = field(default_factory=list)  # the latest header
+
+    def read(self, row: list[Cell]) -> bool:
+        """Take in a caption or column header row (True); False for any other row."""
+        joined = normalize("".join(c.text for c in row))
+        cap = _CAPTION.search(joined)
+        if cap and cap.group(1) in _CAPTION_TABLE:
+            self.current = _CAPTION_TABLE[cap.group(1)]
+            self.pending_header = []
+            return True
+        header = [(col, c) for c in row if (col := _t2_column(c.text)) and col[0] == self.layout]
+        if header:
+            self.pending_header = [(key, c) for (_, key), c in header]
+            if self.current:
+                self.columns[self.current] = self.pending_header
+            return True
+        return False
+
+    def header_of(self, table_key: str) -> list[tuple[str, Cell]]:
+        return self.columns.get(table_key) or self.pending_header
+
+
+def _t2_data_row(
+    result: TableResult,
+    specs: dict[str, schema.TableSpec],
+    context: _T2Context,
+    frag: Fragment,
+    row: list[Cell],
+) -> None:
+    """One row of section 二: recognise its label, assign its values, add its cells."""
+    kind = "tokens" if frag.table.positional else frag.table.kind
+    labels, values = _split_label(row, None, kind)
+    label = normalize("".join(c.text for c in labels))
+    hit = _t2_row(label)
+    if not hit:
+        if label and any(squash(c.text) for c in values) and "信息内容" not in label:
+            result.warnings.append(f"section 二: row not in the template: {label!r}")
+        return
+    table_key, row_key = hit
+    if table_key not in specs or row_key not in specs[table_key].row_keys:
+        result.warnings.append(f"section 二: row {label!r} is not in the {context.layout} template")
+        return
+    context.current = table_key
+    spec = specs[table_key]
+    page = next((c.page for c in row if c.page is not None), frag.table.page)
+    assigned = _t2_assign(spec, row, values, context.header_of(table_key), kind)
+    if assigned is None:
+        result.partial_rows.append(f"{table_key}/{row_key}")
+        raw = " ".join(squash(c.text) for c in values if squash(c.text))
+        result.cells.extend(
+            CellOut(table_key, row_key, col, raw, page, unknown=True) for col in spec.col_keys
+        )
+        return
+    for col in spec.col_keys:
+        cell = assigned.get(col, Cell("", 0, 0, page))
+        value_kind = "signed" if col == "change" else "amount" if "amount" in col else "count"
+        result.cells.append(
+            CellOut(
+                table_key,
+                row_key,
+                col,
+                cell.text,
+                cell.page or page,
+                value_kind,
+                cell.bbox,
+                spec.unit_of(col) if spec.unit_of(col) != "unknown" else None,
+            )
+        )
+
+
+def _t2_assign(spec, row, values, header_cells, kind) -> dict[str, Cell] | None:
+    cols = spec.col_keys
+    if kind == "grid" and header_cells:
+        spans = {k: (c.x0, c.x1) for k, c in header_cells if k in cols}
+        if len(spans) == len(cols):
+            cmap = ColumnMap("t2", spans)
+            out: dict[str, Cell] = {}
+            for c in row:
+                key = cmap.key_at(c)
+                if key and key not in out and _is_value_text(c.text):
+                    out[key] = c
+            return out
+    cells = [c for c in values]
+    if kind != "cells":
+        while cells and not squash(cells[-1].text):
+            cells.pop()
+    if len(cells) >= len(cols) and kind in ("cells", "grid"):
+        return dict(zip(cols, cells[: len(cols)], strict=True))
+    if len(cells) == len(cols):
+        return dict(zip(cols, cells, strict=True))
+    if not any(squash(c.text) for c in cells):
+        return {}
+    return None
