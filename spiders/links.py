@@ -7,6 +7,7 @@ another).
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -156,21 +157,28 @@ def script_links(response) -> list[Link]:
     out = []
     for script in response.xpath("//script[not(@src)]/text()").getall():
         for href, inner in _SCRIPT_ANCHOR.findall(script):
-            text = clean(re.sub(r"<[^>]+>", "", inner))
-            out.append(Link(urljoin(response.url, href.replace("\\/", "/")), text))
+            # HTML in a script string: entities are decoded when it becomes the page's HTML
+            text = clean(html.unescape(re.sub(r"<[^>]+>", "", inner)))
+            href = html.unescape(href.replace("\\/", "/"))
+            out.append(Link(urljoin(response.url, href), text))
     return out
 
 
 _QUOTED = re.compile(r"""['"]([^'"\s<>]{4,400})['"]""")
 _BARE_URL = re.compile(r"^[\w./:%?&=#~+@-]+$")
-_VIEWER_PARAM = re.compile(r"[?&](?:file|src|url|path|pdf|filepath|fileurl)=([^&#]+)", re.I)
+_VIEWER_PARAM = re.compile(r"[?&](?:file|src|url|path|pdf|filepath|fileurl)=([^#]+)", re.I)
 
 
 def unviewer(url: str) -> str:
     """``/pdfjs/web/viewer.html?file=/upload/a.pdf`` → the file it shows."""
     m = _VIEWER_PARAM.search(url)
     if m and not is_attachment(url.split("?", 1)[0]):
-        inner = unquote(m.group(1))
+        # The file's own URL is often left unencoded, with a query of its own: the rest of
+        # the query is its, unless the parameter ends where a file name does.
+        rest = m.group(1)
+        first = rest.split("&", 1)[0]
+        has_ext = ATTACHMENT_EXT.search
+        inner = unquote(rest if not has_ext(unquote(first)) and has_ext(unquote(rest)) else first)
         if is_attachment(inner):
             return urljoin(url, inner)
     return url
@@ -190,6 +198,8 @@ def embedded_links(response, scripts: bool = False) -> list[Link]:
             bare = [value] if _BARE_URL.match(value.strip()) else []
             for candidate in [*bare, *_QUOTED.findall(value)]:
                 candidate = candidate.strip()
+                if "/" not in candidate:
+                    continue  # a file's display name passed beside its URL
                 if is_attachment(candidate) or _VIEWER_PARAM.search(candidate):
                     out.append(Link(unviewer(urljoin(base, candidate)), text[:80]))
     for src in response.xpath("//iframe/@src|//embed/@src|//object/@data").getall():
@@ -198,7 +208,8 @@ def embedded_links(response, scripts: bool = False) -> list[Link]:
             out.append(Link(url, ""))
     for script in response.xpath("//script[not(@src)]/text()").getall() if scripts else ():
         for candidate in _QUOTED.findall(script):
-            candidate = candidate.replace("\\/", "/").rstrip("\\")  # JSON-escaped in scripts
+            # JSON-escaped, or HTML inside a script string
+            candidate = html.unescape(candidate.replace("\\/", "/").rstrip("\\"))
             # a path or URL, not a file's display name quoted beside it
             if is_attachment(candidate) and candidate.startswith(
                 ("/", "http://", "https://", "./")
@@ -258,9 +269,20 @@ def is_annual_column(text: str) -> bool:
     return any(w in text for w in ANNUAL_WORDS)
 
 
+UNIT_NAME = re.compile(
+    r"^[\u4e00-\u9fff（）()]{2,24}(局|委|委员会|办|办公室|政府|街道|街道办事处|镇|乡|中心|院|所|"
+    r"队|站|馆|会|署|管委会|管理委员会|公司|部|厅|处)$"
+)
+
+
 def is_subcolumn(text: str) -> bool:
-    """Per-year (2023年) and per-unit-type (部门, 乡镇, 本级 …) sub-columns of a 年报 column."""
-    return bool(YEAR_LINK.match(text)) or (len(text) <= 12 and any(w in text for w in UNIT_WORDS))
+    """Sub-columns of a 年报 column: per year (2023年), per unit type (部门, 乡镇, 本级 …) or
+    one per unit (县统计局, 横山镇: a unit's name and nothing else)."""
+    return (
+        bool(YEAR_LINK.match(text))
+        or (len(text) <= 12 and any(w in text for w in UNIT_WORDS))
+        or bool(UNIT_NAME.match(text))
+    )
 
 
 def is_attachment(url: str) -> bool:

@@ -115,6 +115,19 @@ class NavigationMixin:
                 direct.append(Entry(link.url, link.text, link.date, L.is_attachment(link.url)))
         yield from self._entries(direct, response, portal, column=None)
 
+    def _columns_named(self, response: TextResponse, portal: Portal) -> Iterator:
+        """年报 columns an article names in passing (its breadcrumb, a 相关栏目 box): a person
+        who reads one report clicks up to its column to find the others."""
+        for link in L.links(response):
+            if (
+                L.is_annual_column(link.text)
+                and self._on_site(link.url, portal)
+                and not L.is_attachment(link.url)
+            ):
+                follow = Follow(link.url, "column", meta={"column": link.url})
+                if req := self._page(portal, follow, self.parse_column):
+                    yield req
+
     def _probe(self, link: L.Link, portal: Portal, depth: int) -> Iterator:
         """A 信息公开 link to another host: visited once, kept only if it is the same
         government's site (``parse_nav`` checks its identity)."""

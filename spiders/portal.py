@@ -352,6 +352,7 @@ class PortalSpider(
                 response, portal, hints, page_url=response.request.headers.get("Referer")
             )
             return
+        yield from self._columns_named(response, portal)
         adapter = self._adapter(response, portal)
         listed = [
             e for e in adapter.list_page(response).entries if classify_title(e.title).is_report

@@ -139,4 +139,13 @@ def place_of(agency: str | None, county: str, prefecture: str, province: str) ->
         return "parent"
     if re.match(r"^.{2,6}(省|市|自治区|自治州|地区|盟)(人民政府)?(办公厅|办公室)?$", a):
         return "parent"
+    if (m := _COUNTY_NAME.match(a)) and m.group(1) != county:
+        return "other"  # another county named as such, listed or not in the national list
     return "own"
+
+
+# A county-level unit named at the start of an agency: two or three characters and 县/区/旗
+# (not a zone or a neighbourhood inside one: 开发区, 新区, 园区, 景区, 社区, 城区 …).
+_COUNTY_NAME = re.compile(
+    r"^([\u4e00-\u9fff]{2,3}?(?<!开发)(?<!新)(?<!园)(?<!景)(?<!社)(?<!城)(?<!工业)(?:自治县|县|区|旗))"
+)

@@ -201,3 +201,15 @@ def test_attachments_offered_without_an_href_are_found():
     assert (
         found[base + "a1.pdf"] == "附件1:年报全文"
     )  # its text, NFKC-normalised like all link text
+
+
+def test_a_pdf_viewer_shows_a_file_whose_own_url_has_a_query():
+    from spiders.links import unviewer
+
+    viewer = "http://www.x.gov.cn.test/pdfjs/web/viewer.html?file="
+    shown = "http://file.x.gov.cn.test/module/download/downfile.jsp?classid=0&filename=5c.pdf"
+    assert unviewer(viewer + shown) == shown
+    assert (
+        unviewer(viewer + "%2Fupload%2Fa.pdf&zoom=page-fit")
+        == "http://www.x.gov.cn.test/upload/a.pdf"
+    )
