@@ -21,7 +21,7 @@ from crawler.registry import Portal
 from . import links as L
 from .platforms import Entry, Follow
 from .recognize import classify_title
-from .scripts import category_urls
+from .scripts import category_urls, node_links
 from .shells import looks_like_shell, shell_signs
 
 
@@ -95,7 +95,8 @@ class NavigationMixin:
                 if req := self._page(portal, follow, self.parse_column):
                     yield req.replace(dont_filter=True) if follow.playwright else req
         direct: list[Entry] = []
-        for link in [*L.links(response), *L.script_nav_links(response), *L.menu_links(response)]:
+        links = [*L.links(response), *L.script_nav_links(response), *L.menu_links(response)]
+        for link in [*links, *node_links(response)]:
             self._maybe_add_ip_host(link.url, portal)
             if not self._on_site(link.url, portal):
                 yield from self._probe(link, portal, depth)

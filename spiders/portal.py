@@ -27,6 +27,7 @@ from .navigation import NavigationMixin
 from .platforms import ADAPTERS, Adapter, Entry, Follow, ListResult, detect
 from .recognize import classify_title, place_of
 from .rendering import RenderingMixin, answered_json
+from .scripts import node_links
 from .shells import looks_like_shell, script_pager, shell_signs
 
 logger = logging.getLogger(__name__)
@@ -200,7 +201,7 @@ class PortalSpider(
             yield from self._render(response, portal, column, next_clicks=clicks, why="pager")
         yield from self._take(result, response, portal, column, adapter)
         if response.meta.get("kind") == "column":
-            for link in L.links(response):
+            for link in [*L.links(response), *L.script_nav_links(response), *node_links(response)]:
                 if (
                     self._on_site(link.url, portal)
                     and (L.is_subcolumn(link.text) or L.is_annual_column(link.text))

@@ -53,13 +53,14 @@ class RenderingMixin:
         portal: Portal,
         column: str | None,
         *,
-        kind: str = "list",
+        kind: str | None = None,
         click: str | None = None,
         next_clicks: int = 0,
         why: str = "",
     ) -> Iterator[Request]:
         """Ask for this page again, rendered (once per page and purpose)."""
         ledger = self.ledger[portal.code]
+        kind = kind or ("column" if response.meta.get("kind") == "column" else "list")
         if not self.browser:
             ledger.lose(f"JS-only page at {response.url} (browser off)")
             return

@@ -139,3 +139,29 @@ def category_urls(response) -> list[tuple[str, str]]:
     for url, name in out:
         seen.setdefault(url, name)
     return list(seen.items())
+
+
+def node_links(response) -> list[L.Link]:
+    """Every ``{name, url}`` node of the page's script data: the links a browser would draw
+    (menus, column trees) — read without running the script."""
+    out: list[L.Link] = []
+
+    def walk(data: object, depth: int) -> None:
+        if depth > 12:
+            return
+        if isinstance(data, dict):
+            name, url = _field(data, _NAME_KEYS), _field(data, _URL_KEYS)
+            routable = isinstance(url, str) and (
+                not url.startswith(("javascript:", "#")) or url.startswith("#/")
+            )
+            if isinstance(name, str) and routable:
+                out.append(L.Link(urljoin(response.url, url), L.clean(name)))
+            for v in data.values():
+                walk(v, depth + 1)
+        elif isinstance(data, list):
+            for v in data:
+                walk(v, depth + 1)
+
+    for obj in config_objects(response):
+        walk(obj, 0)
+    return out
