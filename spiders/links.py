@@ -50,7 +50,10 @@ ATTACHMENT_EXT = re.compile(
 )
 DOWNLOAD_URL = re.compile(
     r"(downfile\.jsp|download\.jsp|down\.aspx|download\.aspx|/attachment/|filedownload|"
-    r"getfile|downloadfile|/fileserver/|attachment\.do|download\.do)",
+    r"getfile|downloadfile|/fileserver/|attachment\.do|download\.do|"
+    # any download or attachment handler, and the id parameters that name a stored file
+    r"/down(?:load)?\w*\.(?:jspx?|do|aspx?|php|ashx|action)|attach\w*\.(?:jspx?|do|aspx?|action)|"
+    r"[?&](?:attachguid|attachid|fileid|file_id|fileguid)=)",
     re.I,
 )
 NEXT_TEXT = re.compile(r"^(下一页|下页|后一页|下一頁|next|>|»|›)$", re.I)
@@ -177,8 +180,7 @@ def unviewer(url: str) -> str:
         # the query is its, unless the parameter ends where a file name does.
         rest = m.group(1)
         first = rest.split("&", 1)[0]
-        has_ext = ATTACHMENT_EXT.search
-        inner = unquote(rest if not has_ext(unquote(first)) and has_ext(unquote(rest)) else first)
+        inner = unquote(first if ATTACHMENT_EXT.search(unquote(first)) else rest)
         if is_attachment(inner):
             return urljoin(url, inner)
     return url
@@ -283,6 +285,12 @@ def is_subcolumn(text: str) -> bool:
         or (len(text) <= 12 and any(w in text for w in UNIT_WORDS))
         or bool(UNIT_NAME.match(text))
     )
+
+
+def names_a_file(text: str) -> bool:
+    """Link text that is a file's name (某县2024年年报.docx): the link downloads that file,
+    whatever its URL looks like."""
+    return bool(re.search(r"\.(pdf|docx?|wps|ofd|xlsx?|rtf|zip|rar)$", text or "", re.I))
 
 
 def is_attachment(url: str) -> bool:

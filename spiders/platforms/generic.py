@@ -39,7 +39,7 @@ class Generic(Adapter):
         if not any(L.is_attachment(x.url) and not x.in_chrome for x in found):
             found += L.embedded_links(response, scripts=True)
         for link in found:
-            if link.in_chrome or not L.is_attachment(link.url):
+            if link.in_chrome or not (L.is_attachment(link.url) or L.names_a_file(link.text)):
                 continue
             if re.search(r"\.(jpe?g|png|gif)(?:$|\?)", link.url, re.I) and not link.text:
                 continue  # pictures in the page, not attached files
