@@ -30,12 +30,12 @@ import html as htmllib
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from ..content import ContentStore
-from ..http import Request, Resource, Response, html, redirect, serve_resource
-from ..model import Decoy, Portal, Report
-from ..pages import esc, page
-from .base import TLS_OK, FarmState, Site
-from .common import (
+from ...content import ContentStore
+from ...http import Request, Resource, Response, html, redirect, serve_resource
+from ...model import Decoy, Portal, Report
+from ...pages import esc, page
+from ..base import TLS_OK, FarmState, Site
+from ..common import (
     decoy,
     decoy_body,
     finish,
