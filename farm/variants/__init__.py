@@ -23,7 +23,7 @@ import random
 from ..model import Portal
 from ..reportgen import build_truths
 from ..sites.base import TLS_OK, TLS_REFUSED, FarmState
-from . import engine, names, world
+from . import engine, names, navigation, world
 from .families import FAMILIES
 from .jslist import Api
 from .site import VariantSite
@@ -114,7 +114,7 @@ def generate(
     site = VariantSite(v, state or FarmState())
     tls = v.pick("scheme", ("http", "https", "both"), [6, 2.5, 1.5])
     v.scheme = "https" if tls == "https" else "http"
-    engine.plan_navigation(fam, v)
+    navigation.plan_navigation(fam, v)
     extra_hosts = [h for h in (v.subhost, v.doc_host) if h and h not in (v.host, v.subhost)]
     for h in [v.host, *([v.subhost] if v.subhost else []), *extra_hosts]:
         site.add_host(h, tls=TLS_OK if tls != "http" and not h[0].isdigit() else TLS_REFUSED)
@@ -129,7 +129,7 @@ def generate(
     engine.build_tree(fam, v, site)
     engine.build_side(fam, v, site, side)
     engine.build_news(v, site)
-    engine.build_navigation(fam, v, site, side)
+    navigation.build_navigation(fam, v, site, side)
     _traits(v, site)
     engine.record_paths(fam, v)
     # an https portal is listed by its https URL or by the http one that redirects to it
