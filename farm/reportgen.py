@@ -2,7 +2,7 @@
 
 A truth has the keys of ``tests/fixtures/truth/*.json`` (``title``, ``agency``, ``year``,
 ``report_date``, ``template_version``, ``layouts``, ``blocks``, ``tables``), so the renderers of
-``farm/documents.py`` turn it into DOCX/PDF/DOC/HTML exactly like the hand-transcribed seeds.
+``farm/documents/`` turn it into DOCX/PDF/DOC/HTML exactly like the hand-transcribed seeds.
 
 Numbers satisfy the arithmetic of spec §7.1–7.2 (T3_BALANCE, T3_RESULT_SUM, T3_ROW_TOTAL,
 T4_BLOCK_SUM) and the text-vs-table sentences of §7.5, and chain across years (carried_over of

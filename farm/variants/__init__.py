@@ -23,7 +23,8 @@ import random
 from ..model import Portal
 from ..reportgen import build_truths
 from ..sites.base import TLS_OK, TLS_REFUSED, FarmState
-from . import engine, names, world
+from . import engine, names, navigation, world
+from .engine import Family
 from .families import FAMILIES
 from .jslist import Api
 from .site import VariantSite
@@ -58,8 +59,34 @@ def generate(
     state: FarmState | None = None,
 ) -> VariantSite:
     """One variant portal of ``family`` for ``seed``: a Site whose ``portal`` carries the
-    reports and decoys with their URLs, and whose ``v`` the knobs and click paths."""
+    reports and decoys with their URLs, and whose ``v`` the knobs and click paths.
+
+    The steps run in a fixed order because each draws from the variant's one seeded random
+    source: reordering them would change every variant."""
     fam = type(FAMILIES[family])()  # a fresh instance: families keep per-variant state
+    v = _variant(fam, family, seed, code=code, name=name, province=province, prefecture=prefecture)
+    _host_names(v, host, subhost)
+    _plan_portal(fam, v)
+    site = VariantSite(v, state or FarmState())
+    tls = _plan_hosts(fam, v, site)
+    fam.setup(v, site)
+    _family_knobs(fam, v)
+    _build_pages(fam, v, site)
+    _list_portal(v, site, tls)
+    return site
+
+
+def _variant(
+    fam: Family,
+    family: str,
+    seed: int,
+    *,
+    code: str | None,
+    name: str | None,
+    province: str | None,
+    prefecture: str | None,
+) -> world.Variant:
+    """The county: name, pinyin, code, province and prefecture, as given or drawn."""
     fi = list(FAMILIES).index(family) + 1
     rng = random.Random(f"nianbao-variant:{family}:{seed}")
     if name:
@@ -87,6 +114,11 @@ def generate(
     )
     v.pinyin_prefecture = names.pinyin_of(prefecture[:-1]) or "pref" + code[:4]
     v.site_code = code + f"{int(hashlib.md5(name.encode()).hexdigest(), 16) % 10000:04d}"
+    return v
+
+
+def _host_names(v: world.Variant, host: str | None, subhost: str | None) -> None:
+    """The main host, given or in a drawn shape; a given sub-host is kept for the navigation."""
     if host:
         v.host = host
         v.knobs["host_shape"] = "given"
@@ -94,15 +126,19 @@ def generate(
         _hosts(v)
     if subhost:
         v.knobs["subhost_given"] = subhost
+
+
+def _plan_portal(fam: Family, v: world.Variant) -> None:
+    """The portal's agencies, reports (with their truths), decoys and the 年报 column tree."""
     portal = Portal(
-        code=code,
-        name=name,
+        code=v.code,
+        name=v.name,
         province=v.province,
-        prefecture=prefecture,
+        prefecture=v.prefecture,
         url="",
-        archetype=f"variant:{family}",
+        archetype=f"variant:{v.family}",
         outcome="ok",
-        reason=f"variant {family}:{seed}",
+        reason=f"variant {v.family}:{v.seed}",
         section="portals.md " + fam.research,
     )
     v.portal = portal
@@ -110,35 +146,53 @@ def generate(
     world.plan_reports(v, fam.formats)
     world.plan_decoys(v)
     build_truths(portal)
-    world.plan_tree(v, fam.splits, rng.choice(world.ROOT_TEXTS))
-    site = VariantSite(v, state or FarmState())
+    world.plan_tree(v, fam.splits, v.rng.choice(world.ROOT_TEXTS))
+
+
+def _plan_hosts(fam: Family, v: world.Variant, site: VariantSite) -> str:
+    """http, https or both; where the 年报 column sits (which may add a sub-host or a document
+    host); then every host the site answers. Returns the scheme choice."""
     tls = v.pick("scheme", ("http", "https", "both"), [6, 2.5, 1.5])
     v.scheme = "https" if tls == "https" else "http"
-    engine.plan_navigation(fam, v)
+    navigation.plan_navigation(fam, v)
     extra_hosts = [h for h in (v.subhost, v.doc_host) if h and h not in (v.host, v.subhost)]
     for h in [v.host, *([v.subhost] if v.subhost else []), *extra_hosts]:
         site.add_host(h, tls=TLS_OK if tls != "http" and not h[0].isdigit() else TLS_REFUSED)
-    fam.setup(v, site)
+    return tls
+
+
+def _family_knobs(fam: Family, v: world.Variant) -> None:
+    """What the family decided in its setup, recorded with the seed's other choices."""
     v.knobs["static_links"] = fam.static_links  # every click-path step a literal link
     v.knobs["js_only"] = fam.js_only
     api = getattr(fam, "api", None)
     if isinstance(api, Api):  # the JS families' endpoint, as finally configured
         v.knobs["api"] = {k: getattr(api, k) for k in api.__dataclass_fields__}
+
+
+def _build_pages(fam: Family, v: world.Variant, site: VariantSite) -> None:
+    """Every page: the 年报 tree, side columns, news, the navigation to them, the traits; then
+    the click path to each report."""
     v.xxgk_url = v.url(fam.xxgk_path(v), v.tree_host if v.placement == "subhost" else v.host)
     side = fam.side_columns(v, site)
     engine.build_tree(fam, v, site)
     engine.build_side(fam, v, site, side)
     engine.build_news(v, site)
-    engine.build_navigation(fam, v, site, side)
+    navigation.build_navigation(fam, v, site, side)
     _traits(v, site)
     engine.record_paths(fam, v)
+
+
+def _list_portal(v: world.Variant, site: VariantSite, tls: str) -> None:
+    """The registry URL and hosts of the portal; a report's own page is not its twin."""
+    portal = v.portal
+    assert portal is not None
     # an https portal is listed by its https URL or by the http one that redirects to it
     http_listed = tls == "https" and v.chance("registry_lists_http", 0.5)
     portal.url = f"http://{v.host}/" if http_listed else v.url("/")
     portal.hosts = list(site.hosts)
     for rep in portal.reports:
         rep.twin_urls = [u for u in rep.twin_urls if u != rep.page_url]
-    return site
 
 
 def _traits(v: world.Variant, site: VariantSite) -> None:

@@ -1,10 +1,10 @@
 """Cheap report documents for the variant farm: DOCX written as raw OOXML, and a small PDF with
 ruled tables in a standard (not embedded) CJK font.
 
-The sample farm's documents come from python-docx and LibreOffice (``farm/documents.py``,
+The sample farm's documents come from python-docx and LibreOffice (``farm/documents/``,
 seconds per file) and are committed. A variant farm has up to one portal per county and builds
 documents on first request, so they must cost milliseconds: here the same report truth (the
-blocks and grids of ``farm/documents.py``) is written straight to ``word/document.xml`` or to a
+blocks and grids of ``farm/documents/``) is written straight to ``word/document.xml`` or to a
 PDF content stream. Every byte string depends on the report's truth (agency, year, numbers), so
 no two reports share a document (the archive dedups by sha256).
 """

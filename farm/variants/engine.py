@@ -1,7 +1,7 @@
-"""What every family shares: the :class:`Family` interface, the navigation from the home page to
-the 年报 column (portals.md §3.2: by link text, 1–3 levels, or only through a site map, a
-``<select>`` jump menu, a breadcrumb, or a 信息公开 sub-host), static paged lists, article pages,
-and the click path a person follows to each report.
+"""What every family shares: the :class:`Family` interface, static paged lists, article pages,
+and the click path a person follows to each report. The navigation from the home page to the
+年报 column (portals.md §3.2: by link text, 1–3 levels, or only through a site map, a
+``<select>`` jump menu, a breadcrumb, or a 信息公开 sub-host) is in :mod:`.navigation`.
 
 A family decides URLs and markup; the engine decides *where* things sit. Both draw from the
 variant's seeded random source, in a fixed order.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..model import Decoy, Report
 from ..pages import esc
 from .site import VariantSite, list_html
-from .world import XXGK_TEXTS, Column, Item, Variant
+from .world import Column, Item, Variant
 
 PLACEMENTS = ("nav", "sub", "deep", "sitemap", "subhost", "select", "breadcrumb")
 
@@ -215,165 +215,6 @@ def _dedup(xs: list[str]) -> list[str]:
     for x in xs:
         if x not in out:
             out.append(x)
-    return out
-
-
-# --------------------------------------------------------------------------------------
-# Navigation: home → … → the 年报 column
-# --------------------------------------------------------------------------------------
-
-
-def plan_navigation(fam: Family, v: Variant) -> None:
-    """Choose placement, link texts, home path, sub-host (before URLs are assigned)."""
-    v.placement = v.pick("placement", fam.placements)
-    v.home_path = v.pick("home_path", fam.home_paths)
-    v.knobs["xxgk_text"] = v.rng.choice(XXGK_TEXTS)
-    v.tree_host = v.host
-    if v.placement == "subhost":
-        shape = v.pick("subhost_shape", ("xxgk", "zwgk", "ip", "ip8080"))
-        if shape in ("xxgk", "zwgk"):
-            v.subhost = f"{shape}.{v.host.removeprefix('www.')}"
-        elif v.knobs.get("subhost_given"):
-            v.subhost = v.knobs["subhost_given"]
-        else:
-            net = v.rng.choice(("192.0.2", "198.51.100"))
-            v.subhost = f"{net}.{v.rng.randint(20, 250)}" + (":8080" if shape == "ip8080" else "")
-        v.tree_host = v.subhost
-        v.chance("subhost_only_in_sitemap", 0.35)
-    # documents on a file / object-storage host of the portal's own (§1.1: jcms_files on OSS)
-    v.doc_host = v.tree_host
-    if v.chance("doc_host", 0.15) and not v.tree_host[0].isdigit():
-        prefix = v.rng.choice(("file", "static", "oss", "att"))
-        v.doc_host = f"{prefix}.{v.tree_host.removeprefix('www.')}"
-
-
-def build_navigation(fam: Family, v: Variant, site: VariantSite, side: list[Column]) -> None:
-    """Home, 信息公开 index, optional 法定主动公开 level, 网站地图, sub-host home, news."""
-    assert v.root is not None
-    root_url = v.root.pages[0]
-    xtext = v.knobs["xxgk_text"]
-    home = v.url(v.home_path)
-    placement = v.placement
-    deep = placement == "deep"
-    in_nav_xxgk = placement in ("nav", "sub", "deep", "breadcrumb", "subhost")
-    if placement == "subhost" and v.knobs.get("subhost_only_in_sitemap"):
-        in_nav_xxgk = False
-    nav = [("首页", home), ("走进" + v.name, v.url("/zjxx/")), ("新闻中心", v.url("/xwzx/"))]
-    if in_nav_xxgk:
-        nav.append((xtext, v.xxgk_url))
-    if placement == "nav":
-        nav.append((v.root.title, root_url))
-    nav += [
-        ("政务服务", f"http://zwfw.{v.pinyin_prefecture}.gov.cn.test/"),
-        ("互动交流", v.url("/hdjl/")),
-    ]
-    site.nav = nav
-    # the 信息公开 index (on the sub-host for "subhost")
-    xhost = v.tree_host if placement == "subhost" else v.host
-    mid_url = v.url(v.knobs.setdefault("mid_path", "/zwgk/fdzdgknr/"), xhost)
-    entries = [(c.title, c.pages[0]) for c in side]
-    if deep:
-        xxgk_links = [("法定主动公开内容", mid_url), *entries]
-    elif placement == "breadcrumb":
-        xxgk_links = entries
-    else:
-        xxgk_links = [*entries[:2], (v.root.title, root_url), *entries[2:]]
-    latest = ""
-    if placement == "breadcrumb":
-        leaf_items = [it for leaf in v.root.leaves() for it in leaf.items if it.is_report]
-        picks = sorted(leaf_items, key=lambda it: it.date, reverse=True)[:3]
-        latest = "<h3>最新公开</h3>" + list_html(site, picks)
-    x_body = (
-        f'<h2>{esc(xtext)}</h2><div class="xxgk-nav"><ul>'
-        + "".join(f'<li><a href="{esc(u)}">{esc(t)}</a></li>' for t, u in xxgk_links)
-        + f"</ul></div>{latest}"
-    )
-    site.put(
-        path_of(v.xxgk_url),
-        lambda: site.page(xtext, x_body, meta={"ColumnName": xtext}),
-        host=xhost,
-    )
-    if deep:
-        mid_body = (
-            "<h2>法定主动公开内容</h2><ul>"
-            + "".join(
-                f'<li><a href="{esc(u)}">{esc(t)}</a></li>'
-                for t, u in [("机构职能", v.url("/zwgk/jgzn/", xhost)), (v.root.title, root_url)]
-            )
-            + "</ul>"
-        )
-        site.put(path_of(mid_url), lambda: site.page("法定主动公开内容", mid_body), host=xhost)
-    if xhost != v.host:
-        # the sub-host's own front page leads to the 信息公开 index
-        site.put(
-            "/",
-            lambda: site.page(xtext, f'<a href="{esc(v.xxgk_url)}">{esc(xtext)}</a>'),
-            host=xhost,
-        )
-    # home
-    news = list(v.home_news)
-    home_links = ""
-    if placement == "subhost" and not v.knobs.get("subhost_only_in_sitemap"):
-        home_links += (
-            f'<div class="gk-entry"><a href="{esc(v.xxgk_url)}">{esc(xtext)}平台</a></div>'
-        )
-    if placement == "select":
-        opts = [("部门网站", ""), *[(t, u) for t, u in xxgk_links], (v.root.title, root_url)]
-        home_links += (
-            '<select class="jump" onchange="if(this.value){window.open(this.value);}">'
-            + "".join(f'<option value="{esc(u)}">{esc(t)}</option>' for t, u in opts)
-            + "</select>"
-        )
-    home_body = (
-        f'<div class="banner">{esc(v.name)}欢迎您</div>{home_links}'
-        f'<div class="news"><h3>要闻动态</h3>{list_html(site, news)}</div>'
-        f'<div class="links">友情链接：<a href="http://www.{v.pinyin_prefecture}.gov.cn.test/">'
-        f"{esc(v.prefecture)}人民政府</a></div>"
-    )
-    site.put(v.home_path, lambda: site.page(f"{v.name}人民政府", home_body))
-    if v.home_path != "/":
-        if v.pick("root_redirect", ("script", "meta")) == "script":
-            site.put("/", lambda: f'<script>location.href="{v.home_path}";</script>')
-        else:
-            site.put("/", lambda: f'<meta http-equiv="refresh" content="0;url={v.home_path}">')
-    # site map: every top column, the 信息公开 index and the 年报 column
-    sm = [*nav, (xtext, v.xxgk_url), (v.root.title, root_url), *entries]
-    sm_body = (
-        "<h2>网站地图</h2><ul>"
-        + "".join(f'<li><a href="{esc(u)}">{esc(t)}</a></li>' for t, u in _uniq(sm))
-        + "</ul>"
-    )
-    site.put(site.sitemap_href, lambda: site.page("网站地图", sm_body))
-    for path, title in (
-        ("/zjxx/", "走进" + v.name),
-        ("/hdjl/", "互动交流"),
-        ("/lxwm/", "联系我们"),
-    ):
-        site.put(path, lambda t=title: site.page(t, f"<p>{esc(t)}栏目内容。</p>"))
-    # click path to the 年报 column
-    if placement == "nav":
-        v.nav_path = [home]
-    elif placement in ("sub", "subhost") and in_nav_xxgk:
-        v.nav_path = [home, v.xxgk_url]
-    elif placement == "subhost":
-        v.nav_path = [home, v.url(site.sitemap_href), v.xxgk_url]
-    elif placement == "deep":
-        v.nav_path = [home, v.xxgk_url, mid_url]
-    elif placement == "sitemap":
-        v.nav_path = [home, v.url(site.sitemap_href)]
-    elif placement == "select":
-        v.nav_path = [home]
-    else:  # breadcrumb: through the first 最新公开 article
-        first = picks[0].url if picks else root_url
-        v.nav_path = [home, v.xxgk_url, first]
-
-
-def _uniq(xs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    seen, out = set(), []
-    for t, u in xs:
-        if u not in seen:
-            seen.add(u)
-            out.append((t, u))
     return out
 
 
