@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -33,6 +34,8 @@ from urllib.parse import urlsplit
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+
+from parsers.html import detect_encoding
 
 from .state import CrawlState
 
@@ -144,6 +147,20 @@ async def interact(page, render: Render) -> None:
             break
         seen.add(content)
         render.snapshots.append(content)
+
+
+def _repair_charset(headers: dict[str, str], body: bytes) -> None:
+    """A GBK page declared UTF-8 (or not declared) is handed to the page with the charset that
+    really decodes it, as EncodingRepairMiddleware does for the plain requests."""
+    key = next((k for k in headers if k.lower() == "content-type"), "Content-Type")
+    ctype = headers.get(key, "")
+    if not re.match(r"\s*(text/|application/(x-)?javascript|application/json)", ctype, re.I):
+        return
+    m = re.search(r"charset=([\w-]+)", ctype, re.I)
+    actual = detect_encoding(body, m.group(1) if m else None)
+    if actual and (not m or actual.replace("-", "").lower() != m.group(1).replace("-", "").lower()):
+        base = re.sub(r";\s*charset=[\w-]+", "", ctype, flags=re.I)
+        headers[key] = f"{base}; charset={actual}"
 
 
 def _cookies(header: str | None) -> dict[str, str]:
@@ -259,6 +276,7 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
             if key.lower() in _DROPPED_HEADERS:
                 continue
             headers[key] = "\n".join(v.decode("latin-1") for v in values)
+        _repair_charset(headers, response.body)
         await route.fulfill(status=response.status, headers=headers, body=response.body)
         if req.resource_type == "script" and response.status == 200:
             self._remember(req.url, (response.status, headers, response.body))

@@ -172,8 +172,9 @@ _BARE_URL = re.compile(r"^[\w./:%?&=#~+@-]+$")
 _VIEWER_PARAM = re.compile(r"[?&](?:file|src|url|path|pdf|filepath|fileurl)=([^#]+)", re.I)
 
 
-def unviewer(url: str) -> str:
-    """``/pdfjs/web/viewer.html?file=/upload/a.pdf`` → the file it shows."""
+def unviewer(url: str, page: str | None = None) -> str:
+    """``/pdfjs/web/viewer.html?file=/upload/a.pdf`` → the file it shows. A relative file path
+    is read as its author wrote it: relative to the page that embeds the viewer."""
     m = _VIEWER_PARAM.search(url)
     if m and not is_attachment(url.split("?", 1)[0]):
         # The file's own URL is often left unencoded, with a query of its own: the rest of
@@ -182,7 +183,7 @@ def unviewer(url: str) -> str:
         first = rest.split("&", 1)[0]
         inner = unquote(first if ATTACHMENT_EXT.search(unquote(first)) else rest)
         if is_attachment(inner):
-            return urljoin(url, inner)
+            return urljoin(page or url, inner)
     return url
 
 
@@ -203,9 +204,9 @@ def embedded_links(response, scripts: bool = False) -> list[Link]:
                 if "/" not in candidate:
                     continue  # a file's display name passed beside its URL
                 if is_attachment(candidate) or _VIEWER_PARAM.search(candidate):
-                    out.append(Link(unviewer(urljoin(base, candidate)), text[:80]))
+                    out.append(Link(unviewer(urljoin(base, candidate), base), text[:80]))
     for src in response.xpath("//iframe/@src|//embed/@src|//object/@data").getall():
-        url = unviewer(urljoin(base, src.strip()))
+        url = unviewer(urljoin(base, src.strip()), base)
         if is_attachment(url):
             out.append(Link(url, ""))
     for script in response.xpath("//script[not(@src)]/text()").getall() if scripts else ():
@@ -216,7 +217,7 @@ def embedded_links(response, scripts: bool = False) -> list[Link]:
             if is_attachment(candidate) and candidate.startswith(
                 ("/", "http://", "https://", "./")
             ):
-                out.append(Link(unviewer(urljoin(base, candidate)), ""))
+                out.append(Link(unviewer(urljoin(base, candidate), base), ""))
     return [link for link in out if urlsplit(link.url).scheme in ("http", "https")]
 
 

@@ -147,5 +147,5 @@ def place_of(agency: str | None, county: str, prefecture: str, province: str) ->
 # A county-level unit named at the start of an agency: two or three characters and 县/区/旗
 # (not a zone or a neighbourhood inside one: 开发区, 新区, 园区, 景区, 社区, 城区 …).
 _COUNTY_NAME = re.compile(
-    r"^([\u4e00-\u9fff]{2,3}?(?<!开发)(?<!新)(?<!园)(?<!景)(?<!社)(?<!城)(?<!工业)(?:自治县|县|区|旗))"
+    r"^([\u4e00-\u9fff]{2,3}?(?:自治县|县|旗|(?<!开发)(?<!新)(?<!园)(?<!景)(?<!社)(?<!城)(?<!工业)区))"
 )

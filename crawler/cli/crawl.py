@@ -41,7 +41,7 @@ def print_outcomes(db_path: Path, codes: list[str] | None = None) -> None:
     archive = Archive(db_path)
     rows = list(
         archive.db.query(
-            "SELECT p.code, p.name, p.platform, p.status, p.status_reason, "
+            "SELECT p.code, p.name, p.platform, p.status, p.status_reason, p.pages, p.rendered, "
             "(SELECT count(*) FROM reports r WHERE r.portal_code = p.code) AS reports "
             "FROM portals p ORDER BY p.code"
         )
@@ -58,6 +58,8 @@ def print_outcomes(db_path: Path, codes: list[str] | None = None) -> None:
             ("platform", "平台"),
             ("status", "结果"),
             ("reports", "报告"),
+            ("pages", "页面 pages"),
+            ("rendered", "渲染 rendered"),
             ("status_reason", "原因"),
         ],
     )

@@ -34,7 +34,9 @@ class Generic(Adapter):
     def attachments(self, response) -> list[tuple[str, str]]:
         seen: dict[str, str] = {}
         anchors = [*L.links(response), *L.script_links(response)]
-        anchors = [L.Link(L.unviewer(x.url), x.text, x.date, x.in_chrome) for x in anchors]
+        anchors = [
+            L.Link(L.unviewer(x.url, response.url), x.text, x.date, x.in_chrome) for x in anchors
+        ]
         found = [*anchors, *L.embedded_links(response)]
         if not any(L.is_attachment(x.url) and not x.in_chrome for x in found):
             found += L.embedded_links(response, scripts=True)
