@@ -121,3 +121,88 @@ def is_t3_group_label(label: str) -> str | None:
 
 def starts_with_ordinal(label: str) -> bool:
     return split_ordinal(label)[0] is not None
+
+
+# --- misprinted labels ------------------------------------------------------------------------
+# Real reports misprint template labels ("2.其他法律行政止公开": 法规禁 missing). A misprint is
+# still the row whose place it holds when its label is close to that row's template label and
+# to no other: the bound grows with the label (a quarter of its characters), and labels of
+# three characters or fewer (规章, 其他, 总计) are never matched fuzzily — one character there
+# is a third of the word.
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of ``a`` and ``b``; anything above ``limit`` is ``limit + 1``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return min(prev[-1], limit + 1)
+
+
+def fuzzy_bound(template: str) -> int:
+    """How many edits a printed label may be away from ``template`` and still be it."""
+    return len(template) // 4 if len(template) >= 4 else 0
+
+
+def fuzzy_pick(text: str, candidates: dict[str, str]) -> str | None:
+    """The one key whose label (``candidates``: key → normalised label body) ``text`` is a
+    misprint of; None when none is close enough or when two are (never guess between rows)."""
+    hits = {
+        key
+        for key, label in candidates.items()
+        if text != label
+        and fuzzy_bound(label)
+        and edit_distance(text, label, fuzzy_bound(label)) <= fuzzy_bound(label)
+    }
+    return hits.pop() if len(hits) == 1 else None
+
+
+def _t3_group(key: str) -> str | None:
+    """The printed group a t3 row sits in (None: a top-level row such as 一、本年新收)."""
+    for prefix, group in (
+        ("denied_", "denied"),
+        ("unable_", "unable"),
+        ("not_processed_", "not_processed"),
+    ):
+        if key.startswith(prefix):
+            return group
+    if key in ("other_no_correction", "other_fee_unpaid", "other_other"):
+        return "other_handling"
+    if key in ("new_received", "carried_over", "carried_forward"):
+        return None
+    return "results"
+
+
+def _t3_templates() -> dict[str, tuple[int | None, str]]:
+    """Every t3 row key (both templates) → (ordinal, normalised label body)."""
+    from . import schema
+
+    out: dict[str, tuple[int | None, str]] = {}
+    for key, label in (*schema.T3_V2021.rows, *schema.T3_V2019.rows):
+        ordinal, body = split_ordinal(normalize(label))
+        out[key] = (ordinal_value(ordinal), body)
+    return out
+
+
+T3_TEMPLATES = _t3_templates()
+T3_GROUP_ORDER = (None, "results", "denied", "unable", "not_processed", "other_handling")
+
+
+def t3_fuzzy_key(label: str, keys: tuple[str, ...], groups: set[str | None]) -> str | None:
+    """The template row a misprinted t3 label stands for: same ordinal, one of ``groups``
+    (where the row stands), within the edit bound of that row's label and of no other."""
+    ordinal, body = split_ordinal(label)
+    n = ordinal_value(ordinal)
+    candidates = {
+        k: T3_TEMPLATES[k][1]
+        for k in keys
+        if (n is None or T3_TEMPLATES[k][0] in (n, None)) and _t3_group(k) in groups
+    }
+    return fuzzy_pick(body, candidates)

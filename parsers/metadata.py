@@ -122,9 +122,17 @@ def find_title(doc: Document, limit: int | None) -> str | None:
 
 
 def agency_from_title(title: str) -> str | None:
+    """The agency a title names: before its year (``XX局2023年…``), or between a leading year
+    and the topic (``2019年上海市人民政府办公厅政府信息公开工作年度报告``)."""
     norm = clean_title(title)
     m = _YEAR_IN_TITLE.search(norm)
     head = norm[: m.start()] if m else None
+    if m and not head.strip(" 《"):
+        rest = norm[m.end() :]
+        idx = min((rest.find(t) for t in _TITLE_TOPIC if t in rest), default=-1)
+        if idx <= 0:
+            return None
+        head = rest[:idx]
     if head is None:
         idx = min((norm.find(t) for t in _TITLE_TOPIC if t in norm), default=-1)
         head = norm[:idx] if idx > 0 else None
@@ -197,6 +205,20 @@ def report_year(
     return None, None
 
 
+def _full_agency(named: str | None, others: tuple[str | None, ...]) -> str | None:
+    """The agency's full name: the title's, unless it is only a place (平潭综合实验区) or a
+    short form that the signature, the heading line or the page's 发布机构 spell out in full
+    (平潭综合实验区管理委员会); without a title, the first of those that names an agency."""
+    full = [o for o in others if o and looks_like_agency(o)]
+    if named is None:
+        return full[0] if full else None
+    if not looks_like_agency(named):
+        longer = next((o for o in full if o.startswith(named) and o != named), None)
+        if longer:
+            return longer
+    return named
+
+
 def extract_metadata(doc: Document, first_heading: int | None, overview: str) -> Metadata:
     title = doc.meta.get("title")
     if title and not _is_title(title):
@@ -206,12 +228,11 @@ def extract_metadata(doc: Document, first_heading: int | None, overview: str) ->
     body_title = find_title(doc, first_heading)
     title = title or body_title
     sig_agency, date = signature(doc)
+    paras = [b.text for b in doc.blocks[: first_heading or 5] if isinstance(b, Paragraph)]
+    heading = next((normalize(p) for p in paras[:3] if looks_like_agency(p)), None)
+    publisher = normalize(doc.meta.get("publisher", "")) or None
     agency = agency_from_title(title) if title else None
-    if agency is None:
-        agency = sig_agency
-    if agency is None:
-        paras = [b.text for b in doc.blocks[: first_heading or 5] if isinstance(b, Paragraph)]
-        agency = next((normalize(p) for p in paras[:3] if looks_like_agency(p)), None)
+    agency = _full_agency(agency, (sig_agency, heading, publisher))
     published = doc.meta.get("published")
     year, source = report_year(title, doc.text(), overview, date, published)
     this_year_plus = 2100

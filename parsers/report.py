@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 
 from . import PARSER_VERSION, checks, schema
 from .document import Document, Paragraph
+from .headerlines import read_header_lines
 from .labels import normalize
 from .metadata import Metadata, extract_metadata, report_year
 from .sections import Sections, split_sections
 from .tables import TableResult, parse_t2, parse_t3, parse_t4, route, sec2_layout
+from .tables.runs import restore_runs
 
 # Any of these means the report follows the 2019/2021 national format (spec §4).
 FORMAT_MARKERS = (
@@ -46,6 +48,8 @@ def looks_like_report(title: str | None, norm_text: str, n_headings: int) -> boo
 
 def build_report(doc: Document, source: dict) -> dict:
     """The parsed-report JSON: tables → check inputs → checks → the JSON itself."""
+    header = read_header_lines(doc)  # 标题: … / 发布时间: … are metadata, not text
+    restore_runs(doc)  # table rows printed as text lines without cell separators
     sections = split_sections(doc)
     meta = extract_metadata(doc, sections.first_heading_index, sections.text.get("overview", ""))
     full_text = doc.text()
@@ -74,6 +78,7 @@ def build_report(doc: Document, source: dict) -> dict:
         "year_source": meta.year_source,
         "report_date": meta.report_date,
         "published": meta.published,
+        "header_lines": header,
         "template_version": tables.template,
         "layouts": tables.layouts,
         "sections": {k: sections.text.get(k, "") for k in schema.TEXT_SECTIONS},

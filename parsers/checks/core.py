@@ -16,6 +16,7 @@ class Operand:
     ref: str
     value: float | int | None
     semantic: str  # ZERO NUMERIC EMPTY NA TEXT MISSING
+    inferred: str | None = None  # how the value was decided when the print did not say
 
     def strict(self) -> float | None:
         return self.value if self.semantic in KNOWN else None
@@ -35,7 +36,7 @@ class CellIndex:
         ref = f"{row}.{col}"
         if c is None:
             return Operand(ref, None, "MISSING")
-        return Operand(ref, c["value"], c["semantic"])
+        return Operand(ref, c["value"], c["semantic"], c.get("inferred"))
 
     def table(self, table: str) -> list[dict]:
         return [c for k, c in self._cells.items() if k[0] == table]
@@ -63,12 +64,20 @@ def identity(
     severity: str = "error",
     compare: str = "eq",
 ) -> dict:
-    """Evaluate ``Σleft (= | ≤) Σright``; ``right`` is the target side (the printed totals)."""
+    """Evaluate ``Σleft (= | ≤) Σright``; ``right`` is the target side (the printed totals).
+
+    Operands whose value was inferred (a digit run split by the arithmetic, an OCR reading the
+    arithmetic chose) are listed under ``inferred``: a rule that helped decide them is no
+    independent witness of them.
+    """
 
     def holds(a: float, b: float) -> bool:
         return abs(a - b) < 1e-9 if compare == "eq" else a <= b + 1e-9
 
-    out = {"rule": rule, "scope": scope, "severity": severity}
+    out: dict = {"rule": rule, "scope": scope, "severity": severity}
+    inferred = [f"{o.ref} ({o.inferred})" for o in left + right if o.inferred]
+    if inferred:
+        out["inferred"] = inferred
     refs = [o.ref for o in left + right]
     sl, sr = _total([o.strict() for o in left]), _total([o.strict() for o in right])
     if sl is not None and sr is not None:

@@ -23,6 +23,14 @@ class CellOut:
     bbox: tuple[float, float, float, float] | None = None
     unit: str | None = None
     unknown: bool = False  # a partial row: text present, column unknown
+    # A misprinted row label matched to this row ("fuzzy"), with the label as printed.
+    label_match: str | None = None
+    label: str | None = None
+    # How the value was decided when the print alone did not say: "digit-split" (a digit run
+    # whose separators were lost, split the one way the table adds up), "ocr-arithmetic" (an
+    # OCR reading chosen by the arithmetic among the engine's alternatives).
+    inferred: str | None = None
+    confidence: float | None = None  # OCR: the recogniser's confidence in the cell's text
 
     def as_dict(self) -> dict:
         raw = join_wrapped_digits(self.raw)
@@ -49,9 +57,22 @@ class CellOut:
             "unit": unit,
             "page": self.page,
         }
+        flags = (*flags, *self._marks())
         if flags:
             out["flags"] = list(flags)
+        if self.label_match:
+            out["label_match"] = self.label_match
+            out["label"] = self.label
+        if self.inferred:
+            out["inferred"] = self.inferred
+        if self.confidence is not None:
+            out["confidence"] = round(self.confidence, 3)
         return out
+
+    def _marks(self) -> tuple[str, ...]:
+        """The same marks as flags, so that the archive's ``cells.flags`` column keeps them."""
+        marks = ("fuzzy_label",) if self.label_match == "fuzzy" else ()
+        return (*marks, *((f"inferred:{self.inferred}",) if self.inferred else ()))
 
 
 @dataclass

@@ -7,10 +7,10 @@ in the same coordinate system inherit it, and rows before the first data row are
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..document import Cell
-from ..labels import normalize
+from ..labels import fuzzy_pick, normalize
 from ..values import squash
 from .cells import _is_value_text
 from .columns import ColumnMap, _Clustered, _grid_columns, _tolerance, _value_columns
@@ -26,6 +26,8 @@ class LogicalRow:
     kind: str
     page: int | None
     has_values: bool
+    labels: list[str] = field(default_factory=list)  # every label cell, normalised, in order
+    match: str = "exact"  # "fuzzy": the label is a misprint of the row it was matched to
 
 
 def _split_label(
@@ -50,7 +52,10 @@ def _split_label(
 
 def _is_header_row(row: list[Cell], header_words: set[str]) -> bool:
     texts = [normalize(c.text) for c in row if normalize(c.text)]
-    return bool(texts) and all(t in header_words or "勾稽关系" in t for t in texts)
+    words = {w: w for w in header_words}
+    return bool(texts) and all(
+        t in header_words or "勾稽关系" in t or fuzzy_pick(t, words) for t in texts
+    )
 
 
 def _logical_rows(
@@ -97,7 +102,11 @@ def _read_header(
 ) -> None:
     """Add the x-extents of a header row's known column headers to ``found`` (first wins)."""
     for c in row:
-        key = headers.get(normalize(c.text))
+        text = normalize(c.text)
+        key = headers.get(text)
+        if key is None:  # a misprinted header word (商业企 for 商业企业): one candidate or none
+            word = fuzzy_pick(text, {w: w for w, k in headers.items() if k not in found})
+            key = headers.get(word or "")
         if key and key not in found:
             found[key] = (c.x0, c.x1)
 
@@ -153,6 +162,7 @@ def _logical_row(row: list[Cell], frag: Fragment, cmap: ColumnMap | None) -> Log
         kind="grid" if cmap is not None else ("cells" if kind == "grid" else kind),
         page=page,
         has_values=has_values,
+        labels=[normalize(t) for t in label_texts],
     )
 
 

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 
 from .. import schema
 from ..document import Cell
-from ..labels import normalize, split_ordinal
+from ..labels import fuzzy_pick, normalize, split_ordinal
 from ..values import squash
 from .cells import CellOut, TableResult, _is_value_text
 from .columns import ColumnMap
+from .digits import Group, describe, splits
 from .routing import Fragment
 from .rows import _split_label
 
@@ -170,41 +171,132 @@ def _t2_data_row(
     kind = "tokens" if frag.table.positional else frag.table.kind
     labels, values = _split_label(row, None, kind)
     label = normalize("".join(c.text for c in labels))
-    hit = _t2_row(label)
-    if not hit:
-        if label and any(squash(c.text) for c in values) and "信息内容" not in label:
-            result.warnings.append(f"section 二: row not in the template: {label!r}")
+    found = _t2_identify(result, specs, context, label, any(squash(c.text) for c in values))
+    if found is None:
         return
-    table_key, row_key = hit
-    if table_key not in specs or row_key not in specs[table_key].row_keys:
-        result.warnings.append(f"section 二: row {label!r} is not in the {context.layout} template")
-        return
+    table_key, row_key, fuzzy = found
     context.current = table_key
     spec = specs[table_key]
     page = next((c.page for c in row if c.page is not None), frag.table.page)
+    out = _T2Row(table_key, row_key, page, label if fuzzy else None)
+    if kind == "runs" and len(spec.col_keys) > 1:
+        _t2_run(result, spec, out, " ".join(squash(c.text) for c in values))
+        return
     assigned = _t2_assign(spec, row, values, context.header_of(table_key), kind)
     if assigned is None:
         result.partial_rows.append(f"{table_key}/{row_key}")
         raw = " ".join(squash(c.text) for c in values if squash(c.text))
-        result.cells.extend(
-            CellOut(table_key, row_key, col, raw, page, unknown=True) for col in spec.col_keys
-        )
+        result.cells.extend(out.cell(spec, col, raw, None, unknown=True) for col in spec.col_keys)
         return
     for col in spec.col_keys:
         cell = assigned.get(col, Cell("", 0, 0, page))
-        value_kind = "signed" if col == "change" else "amount" if "amount" in col else "count"
-        result.cells.append(
-            CellOut(
-                table_key,
-                row_key,
-                col,
-                cell.text,
-                cell.page or page,
-                value_kind,
-                cell.bbox,
-                spec.unit_of(col) if spec.unit_of(col) != "unknown" else None,
-            )
+        result.cells.append(out.cell(spec, col, cell.text, cell))
+
+
+def _t2_identify(
+    result: TableResult,
+    specs: dict[str, schema.TableSpec],
+    context: _T2Context,
+    label: str,
+    has_values: bool,
+) -> tuple[str, str, bool] | None:
+    """(sub-table, row, read as a misprint?) of a row's label; None (warned) when it is none.
+
+    A label that names no row exactly is tried as a misprint of a row of the sub-table being
+    read, and only of that one: its place is what makes the guess safe.
+    """
+    hit = _t2_row(label)
+    fuzzy = None
+    if not hit and context.current in specs and has_values:
+        fuzzy = _t2_fuzzy(label, specs[context.current])
+        hit = (context.current, fuzzy) if fuzzy else None
+    if not hit:
+        if label and has_values and "信息内容" not in label:
+            result.warnings.append(f"section 二: row not in the template: {label!r}")
+        return None
+    table_key, row_key = hit
+    if table_key not in specs or row_key not in specs[table_key].row_keys:
+        result.warnings.append(f"section 二: row {label!r} is not in the {context.layout} template")
+        return None
+    if fuzzy:
+        result.warnings.append(
+            f"section 二: the label {label!r} is read as {table_key}/{row_key} "
+            "(a misprint of its template label, in its sub-table)"
         )
+    return table_key, row_key, fuzzy is not None
+
+
+@dataclass
+class _T2Row:
+    """Where one section-二 row's cells go, and how its label was read."""
+
+    table: str
+    row: str
+    page: int | None
+    fuzzy_label: str | None = None  # the printed label, when it is a misprint
+
+    def cell(
+        self,
+        spec: schema.TableSpec,
+        col: str,
+        raw: str,
+        printed: Cell | None,
+        *,
+        unknown: bool = False,
+        inferred: str | None = None,
+    ) -> CellOut:
+        value_kind = _value_kind(col)
+        return CellOut(
+            self.table,
+            self.row,
+            col,
+            raw,
+            (printed.page if printed else None) or self.page,
+            value_kind,
+            printed.bbox if printed else None,
+            spec.unit_of(col) if spec.unit_of(col) != "unknown" else None,
+            unknown=unknown,
+            label_match="fuzzy" if self.fuzzy_label else None,
+            label=self.fuzzy_label,
+            inferred=inferred,
+        )
+
+
+def _value_kind(col: str) -> str:
+    return "signed" if col == "change" else "amount" if "amount" in col else "count"
+
+
+def _t2_fuzzy(label: str, spec: schema.TableSpec) -> str | None:
+    """The row of the current sub-table a misprinted label stands for (one, or none)."""
+    _, body = split_ordinal(label)
+    return fuzzy_pick(body, {key: normalize(text) for key, text in spec.rows})
+
+
+def _t2_run(result: TableResult, spec: schema.TableSpec, out: _T2Row, run: str) -> None:
+    """A row whose values lost their separators: split only when one cut is possible (section
+    二 has no sums within the year; only the cells' own forms decide)."""
+    shape = (Group(tuple(_value_kind(c) for c in spec.col_keys)),)
+    try:
+        cuts = splits(run, shape)
+        note = f"{len(cuts)} possible splits" if cuts else "no split fits"
+    except ValueError:
+        cuts, note = [], "too many ways to split it"
+    where = f"{out.table}/{out.row}"
+    if len(cuts) == 1:
+        for col, text in zip(spec.col_keys, cuts[0], strict=True):
+            result.cells.append(out.cell(spec, col, text, None, inferred="digit-split"))
+        result.warnings.append(
+            f"section 二: row {where} printed without cell separators ({run!r}); "
+            f"split as {'|'.join(cuts[0])}, the only possible cut"
+        )
+        return
+    result.partial_rows.append(f"{where} (digit run {run!r}: {note})")
+    result.warnings.append(
+        f"section 二: row {where} printed without cell separators ({run!r}) and not split: "
+        + note
+        + (f": {describe(cuts)}" if cuts else "")
+    )
+    result.cells.extend(out.cell(spec, col, run, None, unknown=True) for col in spec.col_keys)
 
 
 def _t2_assign(spec, row, values, header_cells, kind) -> dict[str, Cell] | None:

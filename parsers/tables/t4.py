@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 
 from .. import schema
 from ..document import Cell
-from ..labels import normalize
+from ..labels import fuzzy_pick, normalize
 from ..values import squash
 from .cells import CellOut, TableResult, _is_value_text
 from .columns import ColumnMap
+from .digits import T4_SHAPE, describe, splits
 from .routing import Fragment
 
 _T4_HEADER_WORDS = {"结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "合计"}
@@ -45,6 +46,9 @@ def parse_t4(fragments: list[Fragment]) -> TableResult:
         return TableResult("unparsed", warnings=["table 四 found but no row of values"])
 
     result = TableResult("standard")
+    if scan.kind == "runs":
+        _split_run(result, data, scan.page)
+        return result
     # Header leaves: under 行政复议 they span two header rows, under 行政诉讼 one; either way
     # the 15 leaves sorted by x are the 15 value columns.
     leaves = sorted({(round(c.x0, 1), round(c.x1, 1)) for c in scan.header_cells})
@@ -74,13 +78,50 @@ def parse_t4(fragments: list[Fragment]) -> TableResult:
     return result
 
 
+def _header_word(text: str) -> str:
+    """A header leaf as the template prints it; a misprint of exactly one leaf word (尚未审 for
+    尚未审结) is that word."""
+    if text in _T4_HEADER_WORDS:
+        return text
+    return fuzzy_pick(text, {w: w for w in _T4_HEADER_WORDS}) or text
+
+
+def _split_run(result: TableResult, data: list[Cell], page: int | None) -> None:
+    """Table 四's values printed without separators: split where exactly one cut makes every
+    block (结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计) add up."""
+    run = " ".join(squash(c.text) for c in data if squash(c.text))
+    try:
+        cuts = splits(run, T4_SHAPE)
+        note = f"{len(cuts)} possible splits" if cuts else "no split makes the blocks add up"
+    except ValueError:
+        cuts, note = [], "too many ways to split it"
+    if len(cuts) == 1:
+        result.cells = [
+            CellOut("t4_review_litigation", r, c, text, page, inferred="digit-split")
+            for (r, c), text in zip(_KEYS, cuts[0], strict=True)
+        ]
+        result.warnings.append(
+            f"table 四: values printed without cell separators ({run!r}); split as "
+            f"{'|'.join(cuts[0])}, the one way every block adds up"
+        )
+        return
+    result.partial_rows.append(f"t4 (digit run {run!r}: {note})")
+    result.warnings.append(
+        f"table 四: values printed without cell separators ({run!r}) and not split: {note}"
+        + (f": {describe(cuts)}" if cuts else "")
+    )
+    result.cells = [
+        CellOut("t4_review_litigation", r, c, run, page, unknown=True) for r, c in _KEYS
+    ]
+
+
 def _scan(fragments: list[Fragment]) -> _Scan:
     """Header cells (every row holding a leaf word) and the first row mostly of values; the
     table kind and page are those of the fragment the values are in."""
     scan = _Scan(fragments[0].table.kind, fragments[0].table.page)
     for frag in fragments:
         for row in frag.rows:
-            texts = [normalize(c.text) for c in row]
+            texts = [_header_word(normalize(c.text)) for c in row]
             if scan.data is None and not any(
                 _is_value_text(c.text) and squash(c.text) for c in row
             ):
