@@ -61,7 +61,7 @@ def _raw(datasette, database: str, table: str, mode: str | None) -> bool:
 # Tables of a national archive too long to count on every page view (cells: ~200 rows per
 # report, checks: ~80): their unfiltered pages skip the total count and the facets, which
 # would take seconds; with any filter (a report_id, a status …) both come back.
-UNCOUNTED_TABLES = ("cells", "checks")
+UNCOUNTED_TABLES = ("cells", "checks", "indicators")
 
 
 @hookimpl
