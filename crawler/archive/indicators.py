@@ -55,6 +55,12 @@ def _sum(cells: tuple[Cell, ...], wide: dict[str, dict | None]) -> tuple[float |
     return (total if known else None), blanks
 
 
+def _in_layout(cells: tuple[Cell, ...], wide: dict[str, dict | None]) -> bool:
+    return any(
+        (row := wide.get(c.wide)) is not None and c.in_layout(row.get("layout")) for c in cells
+    )
+
+
 def evaluate(m: Metric, wide: dict[str, dict | None]) -> tuple | None:
     """(value, numerator, denominator, blanks) of one indicator, or None if nothing printed."""
     if m.kind == "count":
@@ -62,6 +68,8 @@ def evaluate(m: Metric, wide: dict[str, dict | None]) -> tuple | None:
         return None if num is None else (num, num, None, blanks)
     den, den_blanks = _sum(m.denominator, wide)
     num, num_blanks = _sum(m.numerator, wide)
+    if num is None and not _in_layout(m.numerator, wide):
+        return None  # the report's format has no such cells (a v2021 row in a v2019 table)
     if den is None:
         return None if num is None else (None, num, None, num_blanks + den_blanks)
     num = num or 0.0  # the denominator is printed: its blank parts add nothing

@@ -135,7 +135,8 @@ def draw(data: dict, p: dict, link) -> Markup:
 async def map_page(datasette, request: Request):
     p = params(request)
     data = await map_data(datasette, p)
-    svg = draw(data, p, lambda code: datasette.urls.path(f"/-/county/{code}"))
+    base = datasette.urls.path("/-/county/")
+    svg = draw(data, p, lambda code: base + code)
     query = "&".join(f"{k}={v}" for k, v in p.items() if k in ("indicator", "year", "min_n"))
     return await html(
         datasette,
@@ -158,8 +159,10 @@ async def map_svg(datasette, request: Request):
     p = params(request)
     data = await map_data(datasette, p)
 
+    base = datasette.absolute_url(request, datasette.urls.path("/-/county/"))
+
     def link(code: str) -> str:
-        return datasette.absolute_url(request, datasette.urls.path(f"/-/county/{code}"))
+        return base + code
 
     return svg_response(draw(data, p, link))
 

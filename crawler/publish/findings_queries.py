@@ -6,7 +6,9 @@ indicator of ``indicators`` (county level: every agency of the county summed), f
 and only counties whose denominator — the N the rate is a share of — is at least ``min_n``
 (default 30): a county is not crowned for its one application. ``percentile`` is the share of
 the ranked counties with a lower value. ``ranking_left_out`` lists every county of the area
-the ranking does not show, with the reason. Both read the covering index ``indicators_rank``.
+the ranking does not show, with the reason. Both read the covering index ``indicators_rank``
+once (``MATERIALIZED``: otherwise SQLite searches it again for every county of the area, a
+quadratic join at national scale).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ _AREA = """area AS (
     WHERE (:province = '' OR province = :province)
       AND (:prefecture = '' OR prefecture = :prefecture)
 )"""
-_VALUES = f"""v AS (
+_VALUES = f"""v AS MATERIALIZED (
     SELECT i.portal_code, i.value, i.numerator, i.denominator, i.reports
     FROM indicators i INDEXED BY indicators_rank
     WHERE i.level = 'county' AND i.indicator = {INDICATOR} AND i.year = {YEAR}
@@ -44,7 +46,7 @@ LIMIT 3000"""
 
 LEFT_OUT_SQL = f"""
 WITH {_AREA}, {_VALUES},
-rep AS (SELECT portal_code, count(*) AS reports FROM reports
+rep AS MATERIALIZED (SELECT portal_code, count(*) AS reports FROM reports
         WHERE year = {YEAR} AND portal_code IS NOT NULL GROUP BY portal_code)
 SELECT area.code AS portal_code, area.province, area.prefecture, area.name AS county,
        rep.reports, v.value, v.numerator, v.denominator AS n,
