@@ -309,7 +309,8 @@ async def test_rankings_page_shows_the_guard_and_who_is_left_out(ds):
 async def test_county_page(ds, sample):
     page = (await get(ds, "/-/county/370725")).text
     assert "昌乐县" in page and "昌乐县自然资源和规划局" in page
-    assert f'/-/report/{sample.reports["003"]}' in page and f'/-/report/{sample.late_report}' in page
+    assert f"/-/report/{sample.reports['003']}" in page
+    assert f"/-/report/{sample.late_report}" in page
     assert "逾期" in page  # the 2022 report was late
     assert "未见" in page  # no 2024 report
     assert "实质公开率" in page and "91.7%" in page  # 22 / 24
@@ -346,7 +347,7 @@ async def test_flags_feed(ds, sample):
 async def test_map_draws_a_dot_per_county_linking_its_page(ds):
     page = (await get(ds, "/-/map?indicator=substantive_disclosure_rate&year=2023&min_n=0")).text
     assert page.count("<circle") >= 2845 and 'href="/-/county/370725"' in page
-    assert "<path d=\"M" in page  # province outlines
+    assert '<path d="M' in page  # province outlines
     svg = await get(ds, "/-/map.svg?indicator=denial_rate")
     assert svg.headers["content-type"].startswith("image/svg+xml")
     assert svg.text.startswith("<?xml") and "http://localhost/-/county/" in svg.text
@@ -386,7 +387,7 @@ async def test_downloads(ds, sample, tmp_path):
 async def test_evidence_links_from_the_report_page(ds, sample):
     rid = sample.reports["003"]
     page = (await get(ds, f"/-/report/{rid}")).text
-    assert f'/-/evidence/{rid}?cell=t3_applications.new_received.total' in page
+    assert f"/-/evidence/{rid}?cell=t3_applications.new_received.total" in page
     assert f"/-/evidence/{rid}?indicator=substantive_disclosure_rate" in page
     html_doc = (await get(ds, f"/-/evidence/{rid}?cell=t3_applications.granted.total")).text
     pdf_id = next(r["id"] for r in db_rows(
@@ -404,7 +405,7 @@ async def test_evidence_links_from_the_report_page(ds, sample):
         assert f"?cell=t3_applications.{key}.total" in ind
 
 
-# --- import under any county code ------------------------------------------------------------------
+# --- import under any county code ----------------------------------------------------------------
 
 
 def test_import_under_any_county_of_the_national_list(tmp_path):

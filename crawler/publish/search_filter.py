@@ -15,7 +15,8 @@ same rows, but first asks the index how many reports match (stopping at ``BIG``)
   index (the facet's column, the sort order) and tests each id against the set of matches —
   it never reads a report row to count or facet (31,553 reports: ~15 ms a query, where looking
   up 31,553 matches by id took ~75 ms);
-* otherwise, or beyond ``BIG`` matches (``big``; :func:`plan` weighs the two costs): the page is found with ``EXISTS (… MATCH … AND rowid = id)``, which lets SQLite walk the
+* otherwise, or beyond ``BIG`` matches (``big``; :func:`plan` weighs the two costs): the
+  page is found with ``EXISTS (… MATCH … AND rowid = id)``, which lets SQLite walk the
   sort order's index and stop after one page of rows, and the exact count and the facets
   (which would have to visit every matching report — over a second for a word in all
   700,000) are left out: :func:`asgi_wrapper` adds ``_nocount=1&_nofacet=1`` to such requests
