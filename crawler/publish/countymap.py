@@ -56,11 +56,11 @@ def outline_paths() -> str:
 
 
 def classes(values: list[float]) -> list[float]:
-    """Upper bounds of the five quintile classes of ``values`` (sorted)."""
+    """Upper bounds of the quintile classes of ``values`` (fewer when bounds coincide)."""
     if not values:
         return []
     v = sorted(values)
-    return [v[min(len(v) - 1, math.ceil(len(v) * k / 5) - 1)] for k in range(1, 6)]
+    return sorted({v[min(len(v) - 1, math.ceil(len(v) * k / 5) - 1)] for k in range(1, 6)})
 
 
 def colour(value: float | None, ok: bool, bounds: list[float]) -> str:
@@ -89,6 +89,9 @@ async def map_data(datasette, p: dict) -> dict:
     min_n = int(p["min_n"])
     for r in rows:
         r["ok"] = r["value"] is not None and (r["denominator"] is None or r["denominator"] >= min_n)
+    # Counties with a value are drawn last, on top: where dots overlap, those are the ones to
+    # hover and click.
+    rows.sort(key=lambda r: (r["ok"], r["value"] is not None))
     bounds = classes([r["value"] for r in rows if r["ok"]])
     year = (await db.execute(f"SELECT {YEAR}", p)).first()[0]
     return {"rows": rows, "bounds": bounds, "year": year}
@@ -104,6 +107,7 @@ def draw(data: dict, p: dict, link) -> Markup:
         f"<title>{escape(title)}</title>",
         f'<rect width="{WIDTH}" height="{HEIGHT + 40}" fill="#ffffff"/>',
         f'<path d="{outline_paths()}" fill="#f4f4f4" stroke="#888" stroke-width="0.6"/>',
+        '<g stroke="#333" stroke-width="0.2">',  # the dots' stroke, said once
     ]
     for r in data["rows"]:
         x, y = project(r["lon"], r["lat"])
@@ -113,9 +117,9 @@ def draw(data: dict, p: dict, link) -> Markup:
             label += f" (N = {r['denominator']:g}{'' if r['ok'] else ', too few'})"
         out.append(
             f'<a href="{escape(link(r["code"]))}"><circle cx="{x:.1f}" cy="{y:.1f}" r="2.7" '
-            f'fill="{c}" stroke="#333" stroke-width="0.2"><title>{escape(label)}</title>'
-            "</circle></a>"
+            f'fill="{c}"><title>{escape(label)}</title></circle></a>'
         )
+    out.append("</g>")
     legend = [(NO_DATA, "no data"), (TOO_FEW, f"N < {p['min_n']}")]
     lo = None
     for bound, c in zip(data["bounds"], COLOURS, strict=False):

@@ -28,6 +28,7 @@ same rows, but first asks the index how many reports match (stopping at ``BIG``)
 from __future__ import annotations
 
 import sys
+import time
 import types
 from urllib.parse import parse_qsl, urlencode
 
@@ -45,20 +46,22 @@ SEEK_US = 2.5  # per matching report looked up by its id (its row's first page i
 SCAN_US = 0.45  # per report of the table, scanning a narrow index and testing membership
 PER_MATCH_US = 0.1  # building the set of matching ids, per match
 QUERIES = 7  # the page, the count and five facets
-BUDGET_MS = 150  # what they may cost together, so that the page stays under 300 ms
+BUDGET_MS = 120  # what they may cost together, so that the page stays under 300 ms
 
 
-def plan(matches: int, rows: int) -> str:
+def plan(matches: int, rows: int, match_ms: float = 0.0) -> str:
     """How to run a search with ``matches`` hits in a table of ``rows``: ``seek`` (look each
     match up by id: cheap for few matches), ``scan`` (walk a narrow index once per query,
     testing membership: cheap for a small table, whatever matches), or ``big`` (the page only,
-    walking the sort order; no count, no facets) when neither fits the budget."""
+    walking the sort order; no count, no facets) when neither fits the budget. ``match_ms``
+    is what finding the matches took (each query does it again: a phrase of several bigrams
+    costs more than one)."""
     if matches > BIG:
         return "big"
     seek = matches * SEEK_US
     scan = rows * SCAN_US + matches * PER_MATCH_US
     how, cost = ("seek", seek) if seek <= scan else ("scan", scan)
-    return how if cost * QUERIES / 1000 <= BUDGET_MS else "big"
+    return how if (cost / 1000 + match_ms) * QUERIES <= BUDGET_MS else "big"
 
 
 async def table_rows(db, table: str) -> int:
@@ -153,11 +156,13 @@ async def _size_up(datasette, scope: dict) -> dict:
     if not fts_table:
         return scope
     raw = _raw(datasette, database, table, args.get("_searchmode"))
+    started = time.perf_counter()
     try:
         matches = await count_matches(db, fts_table, query, raw=raw)
     except Exception:  # a raw query with a syntax error: Datasette will report it
         return scope
-    how = plan(matches, await table_rows(db, table))
+    match_ms = (time.perf_counter() - started) * 1000
+    how = plan(matches, await table_rows(db, table), match_ms)
     scope = dict(scope, **{SCOPE_KEY: matches, SCOPE_PLAN: how})
     if how == "big":
         scope = _with_args(scope, args, ("_nocount", "_nofacet"))
