@@ -325,7 +325,8 @@ async def test_county_page(ds, sample):
     ["/-/county/999999", "/-/county/abc", "/-/county/1234567", "/-/evidence/99999?cell=a.b.c",
      "/-/evidence/1?cell=nonsense", "/-/evidence/1?indicator=nonsense", "/-/evidence/abc",
      "/-/evidence/1/page.png?cell=t3_applications.granted.total", "/-/downloads/nothing.csv",
-     "/-/downloads/../archive.db", "/-/charts.svg?chart=pie"],
+     "/-/downloads/../archive.db", "/-/charts.svg?chart=pie",
+     "/-/evidence/99999999999999999999", "/-/report/99999999999999999999", "/-/evidence/1?cell="],
 )  # fmt: skip
 async def test_malformed_ids_are_4xx(ds, path):
     response = await ds.client.get(path)

@@ -21,7 +21,7 @@ from datasette.utils.asgi import BadRequest, NotFound, Request, Response
 
 from crawler.archive.metrics import BY_KEY
 
-from .common import archive, arg, files_dir, html
+from .common import archive, arg, files_dir, html, url_id
 from .vocab import cell_label
 
 PDF = "application/pdf"
@@ -87,7 +87,7 @@ def missing(report: dict, cell: dict | None) -> str:
 
 async def evidence_page(datasette, request: Request):
     db = archive(datasette)
-    report = await _report(db, int(request.url_vars["id"]))
+    report = await _report(db, url_id(request))
     cells, metric = [], None
     if key := arg(request, "indicator"):
         metric = BY_KEY.get(key)
@@ -145,7 +145,7 @@ def render_page(path: str, page: int, bbox: list[float] | None) -> bytes:
 
 async def page_png(datasette, request: Request) -> Response:
     db = archive(datasette)
-    report = await _report(db, int(request.url_vars["id"]))
+    report = await _report(db, url_id(request))
     cell = await _cell(db, report["id"], parse_cell(arg(request, "cell")))
     if cell is None or report["media_type"] != PDF or not cell["page"] or not report["path"]:
         raise NotFound("No page to show for this cell")

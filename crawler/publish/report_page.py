@@ -13,7 +13,7 @@ from datasette.utils.asgi import NotFound, Request
 from crawler.archive.agencies import deadline
 from crawler.archive.metrics import BY_KEY, METRICS
 
-from .common import archive, html
+from .common import archive, html, url_id
 from .layout import failing_cells, t2_grid, t3_grid, t4_grid
 from .rankings import fmt
 from .vocab import AGENCY_TYPES, RULES, STATUSES
@@ -64,7 +64,7 @@ def lateness(report: dict) -> dict | None:
 
 async def report_page(datasette, request: Request):
     db = archive(datasette)
-    rid = int(request.url_vars["id"])
+    rid = url_id(request)
     row = (await db.execute(f"SELECT {META_COLUMNS} FROM reports WHERE id = ?", [rid])).first()
     if row is None:
         raise NotFound(f"No report {rid}")
