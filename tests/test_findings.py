@@ -349,7 +349,7 @@ async def test_map_draws_a_dot_per_county_linking_its_page(ds, sample):
     page = (await get(ds, "/-/map?indicator=substantive_disclosure_rate&year=2023&min_n=0")).text
     placed = db_rows(sample, "SELECT count(*) AS n FROM known_counties WHERE lon IS NOT NULL")
     assert placed[0]["n"] >= 2830  # the national list, a few without coordinates
-    assert page.count("<a href=\"/-/county/") == placed[0]["n"]
+    assert page.count('<a href="/-/county/') == placed[0]["n"]
     assert 'href="/-/county/370725"' in page
     assert '<path d="M' in page  # province outlines
     svg = await get(ds, "/-/map.svg?indicator=denial_rate")
