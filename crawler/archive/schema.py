@@ -313,3 +313,18 @@ def m006_findings_tables(db: sqlite_utils.Database) -> None:
     from .counties import load_counties
 
     load_counties(db)
+
+
+@migrations()
+def m006_findings_province_pages(db: sqlite_utils.Database) -> None:
+    """A province's reports page without reading its report rows (issue 12's 300 ms target):
+    the facets the page shows (agency type, template, extraction, year) from one covering
+    index, and its newest-first page from (province, first_seen) instead of sorting every
+    report of the province with its text (~32,000 at national scale)."""
+    db.executescript(
+        """
+        CREATE INDEX IF NOT EXISTS reports_province_facets ON reports(province, agency_type,
+            template_version, extraction, year, first_seen);
+        CREATE INDEX IF NOT EXISTS reports_province_seen ON reports(province, first_seen);
+        """
+    )
