@@ -373,6 +373,8 @@ async def test_downloads(ds, sample, tmp_path):
     lines = csv_text.splitlines()
     total = db_rows(sample, "SELECT count(*) AS n FROM indicators")[0]["n"]
     assert lines[0].startswith("id,level,report_id") and len(lines) == total + 1
+    flags = (await get(ds, "/-/downloads/flags.csv")).text.lstrip("\ufeff").splitlines()
+    assert len(flags) == 1 + db_rows(sample, "SELECT count(*) AS n FROM flags")[0]["n"]
     apps = (await get(ds, "/-/downloads/applications.csv")).text
     assert "new_received_total" in apps.splitlines()[0]
     dictionary = (await get(ds, "/-/downloads/data-dictionary.csv")).text

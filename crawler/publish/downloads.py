@@ -24,12 +24,12 @@ from crawler.archive.store import snapshots_dir_for
 from .common import archive, html
 
 BATCH = 5000
-# name → (table, key column, extra columns joined from portals)
+# table → its unique key, for keyset paging
 TABLES: dict[str, str] = {
     **{name: "report_id" for name in WIDE},
     "indicators": "id",
     "metric_dictionary": "position",
-    "flags": "first_flagged",
+    "flags": "rowid",  # first_flagged repeats: keyset paging needs a unique key
     "counties": "code",
 }
 DESCRIPTIONS = {
