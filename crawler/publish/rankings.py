@@ -44,11 +44,18 @@ def params(request: Request) -> dict:
     }
 
 
+def unlimited(sql: str) -> str:
+    """A canned query's SQL without its final LIMIT (the canned page shows the first rows)."""
+    head, _, tail = sql.rpartition("LIMIT")
+    return head if tail.strip().isdigit() else sql
+
+
 async def rankings_page(datasette, request: Request):
     db = archive(datasette)
     p = params(request)
-    ranked = [dict(r) for r in await db.execute(RANKING_SQL, p)]
-    left_out = [dict(r) for r in await db.execute(LEFT_OUT_SQL, p)]
+    # The page shows the first rows but counts them all: the queries without their LIMIT.
+    ranked = [dict(r) for r in await db.execute(unlimited(RANKING_SQL), p)]
+    left_out = [dict(r) for r in await db.execute(unlimited(LEFT_OUT_SQL), p)]
     latest = (await db.execute(f"SELECT {YEAR}", p)).first()[0]
     reasons: dict[str, int] = {}
     for r in left_out:
