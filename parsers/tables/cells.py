@@ -32,7 +32,10 @@ class CellOut:
     inferred: str | None = None
     confidence: float | None = None  # OCR: the recogniser's confidence in the cell's text
 
-    def as_dict(self) -> dict:
+    def as_dict(self, *, with_bbox: bool = False) -> dict:
+        """The cell as the parse output prints it. ``with_bbox``: add where it was printed
+        (optional ``bbox``: x0, top, x1, bottom in PDF points on ``page``), for text-layer PDFs,
+        whose coordinates are the page's own; OCR boxes are in a resized image's pixels."""
         raw = join_wrapped_digits(self.raw)
         if self.unknown:
             value, semantic, unit, flags = None, "TEXT", None, ("PARTIAL_ROW",)
@@ -67,6 +70,8 @@ class CellOut:
             out["inferred"] = self.inferred
         if self.confidence is not None:
             out["confidence"] = round(self.confidence, 3)
+        if with_bbox and self.bbox:
+            out["bbox"] = [round(float(v), 1) for v in self.bbox]
         return out
 
     def _marks(self) -> tuple[str, ...]:
