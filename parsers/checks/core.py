@@ -66,8 +66,8 @@ def identity(
 ) -> dict:
     """Evaluate ``Σleft (= | ≤) Σright``; ``right`` is the target side (the printed totals).
 
-    Operands whose value was inferred (a digit run split by the arithmetic, an OCR reading the
-    arithmetic chose) are listed under ``inferred``: a rule that helped decide them is no
+    Operands whose value was inferred (a digit run split by the arithmetic) are listed under
+    ``inferred``: a rule that helped decide them is no
     independent witness of them.
     """
 

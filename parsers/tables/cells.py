@@ -27,10 +27,8 @@ class CellOut:
     label_match: str | None = None
     label: str | None = None
     # How the value was decided when the print alone did not say: "digit-split" (a digit run
-    # whose separators were lost, split the one way the table adds up), "ocr-arithmetic" (an
-    # OCR reading chosen by the arithmetic among the engine's alternatives).
+    # whose separators were lost, split the one way the table adds up).
     inferred: str | None = None
-    confidence: float | None = None  # OCR: the recogniser's confidence in the cell's text
 
     def as_dict(self, *, with_bbox: bool = False) -> dict:
         """The cell as the parse output prints it. ``with_bbox``: add where it was printed
@@ -68,8 +66,6 @@ class CellOut:
             out["label"] = self.label
         if self.inferred:
             out["inferred"] = self.inferred
-        if self.confidence is not None:
-            out["confidence"] = round(self.confidence, 3)
         if with_bbox and self.bbox:
             out["bbox"] = [round(float(v), 1) for v in self.bbox]
         return out

@@ -222,7 +222,7 @@ def _columns_hold(
             return False
         parts = [cell(r, c) for r in leaves]
         total = cell("total_processed", c)
-        if total is not None and None not in parts and sum(parts) != total:  # type: ignore[arg-type]
+        if parts and total is not None and None not in parts and sum(parts) != total:  # type: ignore[arg-type]
             return False
     return True
 
