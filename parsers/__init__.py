@@ -29,8 +29,14 @@ DEFAULT_MEMORY_MB = 2048  # address space a parse may add to what the parser pro
 def _parse(data: bytes, filename: str, source: dict, deadline_s: float, ocr: bool) -> dict:
     from .extract import extract
     from .report import build_report
+    from .sniff import sniff
 
-    doc = extract(data, filename, deadline=time.monotonic() + deadline_s, ocr=ocr)
+    deadline = time.monotonic() + deadline_s
+    if sniff(data, filename)[0] == "zip":  # a container: each document inside
+        from .bundle import parse_archive
+
+        return parse_archive(data, filename, source, deadline, ocr)
+    doc = extract(data, filename, deadline=deadline, ocr=ocr)
     return build_report(doc, source)
 
 

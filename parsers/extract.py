@@ -148,8 +148,21 @@ def _extract(
             media_type=media_type,
             warnings=warnings or ([] if blocks else ["no text recognised in the image"]),
         )
+    if kind in ("xlsx", "xls"):
+        return _spreadsheet(data, kind, media_type)
     what = {
-        "xlsx": "a spreadsheet, not a report document",
-        "zip": "a zip archive that is not a Word document",
+        "zip": "a zip archive (its documents are read one by one: parsers.bundle)",
     }.get(kind, "not a document format nianbao reads")
     return Document(extraction="none", media_type=media_type, warnings=[f"the file is {what}"])
+
+
+def _spreadsheet(data: bytes, kind: str, media_type: str) -> Document:
+    from .container import check_zip
+    from .spreadsheet import extract_spreadsheet
+
+    unsafe = check_zip(data) if kind == "xlsx" else None
+    if unsafe:  # openpyxl inflates the parts itself: bound them first
+        return Document(
+            extraction="none", media_type=media_type, warnings=[f"the workbook is unsafe: {unsafe}"]
+        )
+    return extract_spreadsheet(data, kind, media_type)

@@ -22,6 +22,7 @@ MEDIA_TYPES = {
     "image": "image/*",
     "zip": "application/zip",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xls": "application/vnd.ms-excel",
     "empty": "application/x-empty",
     "unknown": "application/octet-stream",
 }
@@ -60,7 +61,7 @@ def sniff(data: bytes, filename: str = "") -> tuple[str, str]:
         ):
             return "doc", MEDIA_TYPES["doc"]
         if b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k" in data[:65536]:
-            return "unknown", "application/vnd.ms-excel"
+            return "xls", MEDIA_TYPES["xls"]
         return "doc", MEDIA_TYPES["doc"]  # LibreOffice sniffs the OLE flavour itself
     if head.lstrip().startswith(b"{\\rtf"):
         return "rtf", MEDIA_TYPES["rtf"]

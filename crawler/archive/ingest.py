@@ -6,9 +6,10 @@ all come through here, so a report is archived the same way whatever brought it 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from parsers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, PARSER_VERSION, parse_bytes, parse_pages
+from parsers.container import basename, read_members
 from parsers.sniff import sniff
 
 from ..provenance import Listing
@@ -21,6 +22,9 @@ class Ingested:
     sha256: str
     report_id: int | None  # None when the document is not an annual report
     parsed: dict | None  # None when nothing had to be parsed
+    # A zip's documents, each archived as a document (and report) of its own; ``report_id``
+    # is then the first member report's.
+    members: list[Ingested] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,41 @@ def ingest(
     parsed = parse_bytes(
         data, filename, ocr=limits.ocr, timeout=limits.timeout, memory_mb=limits.memory_mb
     )
+    if "members" in parsed:
+        # A zip: stored as found, and each document inside archived as one of its own (its
+        # report's document is the member, so reparse reads the member). The zip is linked to
+        # the reports too, so that finding the same zip again parses nothing.
+        archive.add_document(data, parsed["source"]["media_type"], filename or None, parsed=parsed)
+        members = [
+            _archive_one(archive, member, data_of, basename(name), listing, keep_non_reports, years)
+            for member, (name, data_of) in _member_bytes(data, parsed["members"])
+        ]
+        url = listing.document_url or listing.page_url or ""
+        for m in members:
+            if m.report_id is not None:
+                archive.touch_report(m.report_id, digest, url, listing.page_url)
+        first = next((m.report_id for m in members if m.report_id is not None), None)
+        return Ingested(digest, first, parsed, members)
+    return _archive_one(archive, parsed, data, filename, listing, keep_non_reports, years)
+
+
+def _member_bytes(data: bytes, reports: list[dict]) -> list[tuple[dict, tuple[str, bytes]]]:
+    """Each member report with its bytes (read again, with the same limits, from the zip)."""
+    by_sha = {sha256(m.data): (m.name, m.data) for m in read_members(data)[0]}
+    return [(r, by_sha[r["source"]["sha256"]]) for r in reports if r["source"]["sha256"] in by_sha]
+
+
+def _archive_one(
+    archive: Archive,
+    parsed: dict,
+    data: bytes,
+    filename: str,
+    listing: Listing,
+    keep_non_reports: bool,
+    years: tuple[int, int] | None,
+) -> Ingested:
+    """Store a parsed document and, if it is a report to keep, archive the report."""
+    digest = sha256(data)
     archive.add_document(data, parsed["source"]["media_type"], filename or None, parsed=parsed)
     report_year = listing.year or parsed.get("year")
     if years and report_year and not years[0] <= report_year <= years[1]:
