@@ -62,10 +62,15 @@ def build_xlsx(truth: dict, st: TableStyle) -> bytes:
     book.properties.creator = "Administrator"
     buf = io.BytesIO()
     book.save(buf)
-    return _normalise_zip(buf.getvalue())
+    return _normalise_zip(buf.getvalue(), stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
-def _normalise_zip(data: bytes) -> bytes:
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def _normalise_zip(data: bytes, stamp: str) -> bytes:
+    """Fixed zip timestamps, and the report's date as ``modified`` (openpyxl stamps the time
+    of saving, whatever the properties say)."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -73,7 +78,10 @@ def _normalise_zip(data: bytes) -> bytes:
             zi = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o644 << 16
-            dst.writestr(zi, src.read(info.filename))
+            part = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                part = _MODIFIED.sub(rb"\g<1>" + stamp.encode() + rb"\g<2>", part)
+            dst.writestr(zi, part)
     return out.getvalue()
 
 
