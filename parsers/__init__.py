@@ -20,7 +20,7 @@ os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 # Bump whenever the output for some input could change: stored reports keep the version that
 # produced them, and ``nianbao reparse`` refreshes the older ones.
-PARSER_VERSION = "0.1.0"
+PARSER_VERSION = "0.1.1"
 
 DEFAULT_TIMEOUT = 180.0  # seconds per document, OCR included
 DEFAULT_MEMORY_MB = 2048  # address space a parse may add to what the parser process had
