@@ -98,3 +98,21 @@ def test_image_page_reads_right_what_it_holds(entry):
     assert [e for e in errors if ": missing (want" not in e] == []
     expected = [k for k in expected_cells(entry["seed"]) if k[0] in tables]
     assert len(report["cells"]) >= 0.9 * len(expected)
+
+
+@pytest.mark.parametrize("entry", entries(("scan_pdf",)))
+def test_scanned_cells_point_where_the_text_pdf_prints_them(entry):
+    # The evidence page outlines a cell's box on the page: for a scan the box comes from the
+    # OCR image and must land where the same cell stands in the text PDF it was scanned from
+    # (tilted scans included: deskewing turns the image back only approximately).
+    scan = parsed(str(REPORTS / entry["file"]))
+    text = parsed(str(REPORTS / entry["seed"] / f"{entry['seed']}.pdf"))
+    where = {(c["table"], c["row"], c["col"]): (c["page"], c["bbox"]) for c in text["cells"]}
+    checked = 0
+    for cell in scan["cells"]:
+        page, (x0, top, x1, bottom) = where[(cell["table"], cell["row"], cell["col"])]
+        assert cell["page"] == page
+        cx, cy = (cell["bbox"][0] + cell["bbox"][2]) / 2, (cell["bbox"][1] + cell["bbox"][3]) / 2
+        assert x0 - 6 <= cx <= x1 + 6 and top - 6 <= cy <= bottom + 6, (cell, (x0, top, x1, bottom))
+        checked += 1
+    assert checked == len(scan["cells"]) > 100

@@ -39,7 +39,7 @@ async def _report(db, report_id: int) -> dict:
     row = (
         await db.execute(
             "SELECT r.id, r.title, r.agency, r.year, r.county, r.portal_code, r.media_type, "
-            "r.extraction, r.document_sha256, r.page_url, d.path FROM reports r "
+            "r.extraction, r.parser_version, r.document_sha256, r.page_url, d.path FROM reports r "
             "LEFT JOIN documents d ON d.sha256 = r.document_sha256 WHERE r.id = ?",
             [report_id],
         )
@@ -69,16 +69,24 @@ async def _cell(db, report_id: int, key: tuple[str, str, str]) -> dict | None:
     return cell
 
 
+def _older_than_boxes(version: str | None) -> bool:
+    """Parsed before 0.1.1: no boxes for OCR'd pages, and none at all before migration m006."""
+    try:
+        return tuple(int(p) for p in (version or "0").split(".")) < (0, 1, 1)
+    except ValueError:
+        return True
+
+
 def missing(report: dict, cell: dict | None) -> str:
     """What the archive does not know about where the cell was printed, in words."""
     if cell is None:
         return "the report has no such cell (its layout lacks it, or the table was not read)"
     if report["media_type"] == PDF and cell["bbox"]:
         return ""
-    if report["media_type"] == PDF and report["extraction"] in ("ocr", "mixed"):
-        return "a scanned page: the page is known, the box is not (OCR coordinates are not kept)"
-    if report["media_type"] == PDF:
+    if report["media_type"] == PDF and _older_than_boxes(report["parser_version"]):
         return "the box was not recorded (parsed before boxes were kept: nianbao reparse)"
+    if report["media_type"] == PDF:
+        return "a page scanned sideways: the page is known, the box is not"
     return (
         "this format has no pages: the provenance is the table, row and column of the "
         "document's own table (open the original and find the row)"

@@ -10,7 +10,7 @@ import io
 import time
 from typing import TYPE_CHECKING
 
-from ..document import Block
+from ..document import Block, Table
 from .boxes import _Box
 from .cells import _rescue_missed_text, _split_across_rules
 from .engine import _release_memory, _run_ocr
@@ -43,7 +43,9 @@ def ocr_image(image: Image.Image | np.ndarray, *, page: int) -> list[Block]:
                 best = (score, turned_blocks)
             if score >= 0.85:
                 break
-        blocks = best[1] if best else blocks
+        if best:
+            # Boxes of a turned page are in the turned frame: keep the page, not the box.
+            blocks = _without_boxes(best[1])
     _release_memory()
     return blocks
 
@@ -86,7 +88,7 @@ def ocr_pdf_pages(
                 image = bitmap.to_numpy().copy()
                 bitmap.close()
                 pdf_page.close()
-                blocks.extend(ocr_image(image, page=number))
+                blocks.extend(_in_points(ocr_image(image, page=number), width, height))
             except Exception as exc:  # one bad page must not lose the others
                 warnings.append(f"OCR failed on page {number}: {type(exc).__name__}: {exc}")
     finally:
@@ -115,10 +117,37 @@ def ocr_image_file(data: bytes, *, deadline: float | None = None) -> tuple[list[
                 # Decode big JPEGs at a reduced size directly (cheap, and bounds memory).
                 im.draft("L", (MAX_SIDE, MAX_SIDE))
             frame = ImageOps.exif_transpose(im) if index == 0 else im
-            blocks.extend(ocr_image(frame, page=index + 1))
+            # An image has no page coordinates the evidence page could draw on: no boxes.
+            blocks.extend(_without_boxes(ocr_image(frame, page=index + 1)))
         except Exception as exc:
             warnings.append(f"OCR failed on image page {index + 1}: {type(exc).__name__}: {exc}")
     return blocks, warnings
+
+
+def _in_points(blocks: list[Block], width: float, height: float) -> list[Block]:
+    """Cell boxes from the OCR image's pixels (``coords`` "px:WxH") to PDF points from the
+    page's top-left corner, the unit of a text layer's boxes, so the evidence page can draw
+    them. Deskewing turns the image about its centre by a few degrees, so a box is off by at
+    most that turn: enough to point at the cell."""
+    for block in blocks:
+        if isinstance(block, Table) and block.coords.startswith("px:"):
+            w, h = (float(v) for v in block.coords[3:].split("x"))
+            sx, sy = width / w, height / h
+            for row in block.rows:
+                for cell in row:
+                    if cell.bbox:
+                        x0, top, x1, bottom = cell.bbox
+                        cell.bbox = (x0 * sx, top * sy, x1 * sx, bottom * sy)
+    return blocks
+
+
+def _without_boxes(blocks: list[Block]) -> list[Block]:
+    for block in blocks:
+        if isinstance(block, Table):
+            for row in block.rows:
+                for cell in row:
+                    cell.bbox = None
+    return blocks
 
 
 def _deadline_warning(left: list[int]) -> str:

@@ -30,10 +30,10 @@ class CellOut:
     # whose separators were lost, split the one way the table adds up).
     inferred: str | None = None
 
-    def as_dict(self, *, with_bbox: bool = False) -> dict:
-        """The cell as the parse output prints it. ``with_bbox``: add where it was printed
-        (optional ``bbox``: x0, top, x1, bottom in PDF points on ``page``), for text-layer PDFs,
-        whose coordinates are the page's own; OCR boxes are in a resized image's pixels."""
+    def as_dict(self) -> dict:
+        """The cell as the parse output prints it, with where it was printed when known
+        (optional ``bbox``: x0, top, x1, bottom in PDF points on ``page``: text layers and
+        OCR'd PDF pages; formats without pages have none)."""
         raw = join_wrapped_digits(self.raw)
         if self.unknown:
             value, semantic, unit, flags = None, "TEXT", None, ("PARTIAL_ROW",)
@@ -66,7 +66,7 @@ class CellOut:
             out["label"] = self.label
         if self.inferred:
             out["inferred"] = self.inferred
-        if with_bbox and self.bbox:
+        if self.bbox:
             out["bbox"] = [round(float(v), 1) for v in self.bbox]
         return out
 
