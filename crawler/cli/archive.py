@@ -79,7 +79,7 @@ def reparse(db_path: Path, everything: bool, no_ocr: bool) -> None:
 
     from ..archive import Archive
     from ..archive.ingest import ParseLimits
-    from ..archive.ingest import reparse as run_reparse
+    from ..archive.reparse import reparse as run_reparse
 
     if not db_path.exists():
         raise click.ClickException(f"no archive at {db_path}")
@@ -93,6 +93,12 @@ def reparse(db_path: Path, everything: bool, no_ocr: bool) -> None:
         f"parser {PARSER_VERSION}: {stats['reparsed']} of {stats['reports']} reports re-parsed"
         + (f", {stats['merged']} merged into a report of the same key" if stats["merged"] else "")
         + (f", {stats['missing_files']} stored files missing" if stats["missing_files"] else "")
+        + (f", {stats['needs_ocr']} kept (read by OCR; --no-ocr)" if stats["needs_ocr"] else "")
+        + (
+            f", {stats['unreadable']} kept (nothing read this time)"
+            if stats["unreadable"]
+            else ""
+        )
     )
 
 
