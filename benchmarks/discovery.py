@@ -62,6 +62,7 @@ def manners(log: list[dict], host_portal: dict[str, str], delay: float, robots: 
             per_host[e["host"]].append(e)
     overlap: dict[str, int] = defaultdict(int)
     short: dict[str, int] = defaultdict(int)
+    shortest: list[float] = []
     for host, reqs in per_host.items():
         code = host_portal[host]
         reqs.sort(key=lambda e: e["t"])
@@ -71,7 +72,13 @@ def manners(log: list[dict], host_portal: dict[str, str], delay: float, robots: 
                 overlap[code] += 1
             if b["t"] - a["t"] < min_gap:
                 short[code] += 1
-    return {"overlap": overlap, "short_gap": short, "foreign": dict(foreign)}
+                shortest.append(round(b["t"] - a["t"], 3))
+    return {
+        "overlap": overlap,
+        "short_gap": short,
+        "foreign": dict(foreign),
+        "shortest_gaps": sorted(shortest)[:10],
+    }
 
 
 def run(args: argparse.Namespace) -> dict:
@@ -122,7 +129,9 @@ def run(args: argparse.Namespace) -> dict:
         r["found"] += s.found if s else 0
         r["archived"] += (s.found + len(s.wrong) + len(s.duplicates)) if s else 0
         r["pages"] += pages.get(code, 0)
-        rendered = stats.get(f"nianbao/rendered/{code}")
+        # The crawler records pages per portal; a portal with none rendered has no key.
+        counted = any(k.startswith("nianbao/pages/") for k in stats)
+        rendered = stats.get(f"nianbao/rendered/{code}", 0 if counted else None)
         r["rendered"] = (
             "n/a" if rendered is None or r.get("rendered") == "n/a" else r["rendered"] + rendered
         )
@@ -145,6 +154,7 @@ def run(args: argparse.Namespace) -> dict:
             "stderr_tail": err if rc not in (0,) else "",
         },
         "foreign_hosts": mn["foreign"],
+        "shortest_gaps": mn["shortest_gaps"],
         "seeds": args.seeds,
         "time_scale": args.time_scale,
         "delay": args.delay,
@@ -188,6 +198,8 @@ def table(out: dict) -> str:
             f"{pct(d['precision']):>9s} {d['pages']:6d} {d['rendered']!s:>8s} "
             f"{d['seconds_per_portal']!s:>8s} {d['overlapping']:7d} {d['short_gaps']:9d}"
         )
+    if out.get("shortest_gaps"):
+        lines.append(f"(b) the short gaps, in seconds: {out['shortest_gaps']}")
     lines.append(f"(c) requests to foreign hosts: {out['overall']['foreign_requests']}")
     lines += [f"      {h}: {n}" for h, n in sorted(out["foreign_hosts"].items())]
     c = out["crawl"]

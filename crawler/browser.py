@@ -139,8 +139,9 @@ async def interact(page, render: Render) -> None:
     if pattern and await _click(page, pattern, render):
         render.snapshots.append(await page.content())
     seen = {await page.content()}
-    for _ in range(int(render.spec.get("next_clicks") or 0)):
-        if not await _click(page, NEXT_PAGE, render):
+    for n in range(1, int(render.spec.get("next_clicks") or 0) + 1):
+        # 下一页, or a pager of numbers only: the next number
+        if not (await _click(page, NEXT_PAGE, render) or await _click(page, f"^{n + 1}$", render)):
             break
         content = await page.content()
         if content in seen:
@@ -246,12 +247,18 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
 
     async def _fetch(self, route, req, render: Render) -> None:
         sent = await req.all_headers()
+        host = urlsplit(req.url).hostname or ""
         request = Request(
             req.url,
             method=req.method,
             body=req.post_data_buffer or b"",
             headers={k: v for k, v in sent.items() if k.lower() in _FORWARDED_HEADERS},
-            cookies=_cookies(sent.get("cookie")),
+            # site-wide, as a script's document.cookie with path=/ is: one cookie, not one
+            # per folder of the pages that sent it
+            cookies=[
+                {"name": k, "value": v, "domain": host, "path": "/"}
+                for k, v in _cookies(sent.get("cookie")).items()
+            ],
             meta={
                 **render.meta,
                 "kind": "browser",

@@ -67,9 +67,15 @@ class Farm:
         workdir: str | Path | None = None,
         variants: list[tuple] | None = None,
         sample: bool = True,
+        directory: bool = False,
     ) -> None:
         self.host = host
         self.variants = list(variants or [])
+        self.directory = directory  # the directory world of farm/directory.py
+        if directory:
+            from . import directory as world
+
+            self.variants += world.county_pairs()
         self.sample = sample
         self.requested_port = port
         self.time_scale = time_scale
@@ -81,6 +87,7 @@ class Farm:
             REGISTRY_PATH if sample and not variants else self.workdir / "registry.csv"
         )
         self.manifest_path = self.workdir / "manifest.json"
+        self.directory_seeds_path = self.workdir / "directory-seeds.csv"  # province,url
         self.content = ContentStore()
         self.state = FarmState(time_scale)
         self.log = RequestLog(self.log_path)
@@ -252,6 +259,11 @@ class Farm:
                 self._variant_sites = build_set(self.variants, self.state)
                 portals = portals + [s.portal for s in self._variant_sites]
                 sites = sites + list(self._variant_sites)
+            if self.directory:
+                from . import directory as world
+
+                sites = sites + world.sites(self.content, self.state)
+                self.directory_seeds_path.write_text(world.seeds_csv(), "utf-8")
             self._portals, self._sites = portals, sites
             if self.server is not None:
                 self.server.set_sites(sites)
@@ -303,12 +315,15 @@ def start(
     workdir: str | Path | None = None,
     variants: list[tuple] | None = None,
     sample: bool = True,
+    directory: bool = False,
 ) -> Farm:
     """Start a farm in a background thread; use as a context manager or call ``.stop()``.
 
     ``variants=[("trs", 3), …]`` adds generated portals (farm/variants); ``sample=False``
     leaves out the sample portals. A farm with variants writes its registry CSV into its
-    workdir (``registry_path``)."""
+    workdir (``registry_path``). ``directory=True`` adds the directory world of
+    farm/directory.py (provincial and prefecture portals leading to real counties' portals;
+    its start points in ``directory_seeds_path``)."""
     return Farm(
         port,
         time_scale,
@@ -317,4 +332,5 @@ def start(
         workdir=workdir,
         variants=variants,
         sample=sample,
+        directory=directory,
     ).start()

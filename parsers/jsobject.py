@@ -35,15 +35,11 @@ def _single_to_double(text: str) -> str:
     return "".join(out)
 
 
-def find_object(text: str, marker: str) -> str | None:
-    """The balanced ``{…}`` that follows ``marker`` (strings respected)."""
-    start = text.find(marker)
-    if start < 0:
-        return None
-    i = text.find("{", start)
-    if i < 0:
-        return None
-    depth, quote, j = 0, None, i
+def balanced(text: str, i: int) -> str | None:
+    """The balanced ``{…}`` or ``[…]`` that starts at ``text[i]`` (strings respected)."""
+    pairs = {"{": "}", "[": "]"}
+    stack: list[str] = []
+    quote, j = None, i
     while j < len(text):
         ch = text[j]
         if quote:
@@ -52,16 +48,25 @@ def find_object(text: str, marker: str) -> str | None:
                 continue
             if ch == quote:
                 quote = None
-        elif ch in "\"'":
+        elif ch in "\"'`":
             quote = ch
-        elif ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
+        elif ch in pairs:
+            stack.append(pairs[ch])
+        elif stack and ch == stack[-1]:
+            stack.pop()
+            if not stack:
                 return text[i : j + 1]
         j += 1
     return None
+
+
+def find_object(text: str, marker: str) -> str | None:
+    """The balanced ``{…}`` that follows ``marker`` (strings respected)."""
+    start = text.find(marker)
+    if start < 0:
+        return None
+    i = text.find("{", start)
+    return balanced(text, i) if i >= 0 else None
 
 
 def parse_object(literal: str) -> dict | None:

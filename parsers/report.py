@@ -118,7 +118,7 @@ def _read_tables(doc: Document, sections: Sections, pre2019: bool) -> _Tables:
     out = _Tables(layouts, _template_version(layouts["sec2"], layouts["sec3"]), t3=t3, t4=t4)
     for result in (t2, t3, t4):
         out.warnings.extend(result.warnings)
-        out.cells.extend(c.as_dict() for c in result.cells)
+        out.cells.extend(c.as_dict(with_bbox=doc.extraction == "text") for c in result.cells)
     for p in t3.partial_rows + t2.partial_rows + t4.partial_rows:
         out.warnings.append(f"PARTIAL_ROW {p}: values could not be assigned to columns")
     return out

@@ -193,7 +193,7 @@ class PortalSpider(
         reports = any(classify_title(e.title).is_report for e in result.entries)
         if not reports and not rendered:
             yield from self._empty_list(response, portal, column, adapter, result)
-        elif reports and not rendered and self._script_paged(response, column, result):
+        elif reports and self._script_paged(response, column, result):
             # Later pages only a script can reach (a javascript: pager, a pager a script
             # writes): once per column, turn them in the browser.
             self.pager_rendered.add(column)
@@ -213,7 +213,7 @@ class PortalSpider(
 
     def _script_paged(self, response, column: str, result: ListResult) -> bool:
         """No page link in the markup, but a pager that scripts run (not turned yet)."""
-        if column in self.pager_rendered:
+        if column in self.pager_rendered or (response.meta.get("render") or {}).get("next_clicks"):
             return False
         if any(f.kind in ("list", "api", "endpoint") for f in result.follow):
             return False

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from parsers.jsobject import parse_object
+from parsers.jsobject import balanced, parse_object
 
 from . import links as L
 
@@ -25,30 +25,6 @@ _PLACEHOLDER = re.compile(r"\{\{?\s*(\w+)\s*\}?\}|\$\{\s*(\w+)\s*\}|(?<=/):(\w+)
 _QUOTED = re.compile(r"""['"`]([^'"`\s]{3,300})['"`]""")
 _OPEN_PARAM = re.compile(r"[?&]([\w]*(?:id|Id|ID|code|Code))=$")
 _PAGE_WORDS = re.compile(r"page|pageno|pagenum|pageindex|curpage|p\b", re.I)
-
-
-def _balanced(text: str, i: int) -> str | None:
-    """The balanced ``{…}`` or ``[…]`` starting at ``text[i]`` (strings respected)."""
-    pairs = {"{": "}", "[": "]"}
-    stack, quote, j = [], None, i
-    while j < len(text) and j - i < 500_000:
-        ch = text[j]
-        if quote:
-            if ch == "\\":
-                j += 2
-                continue
-            if ch == quote:
-                quote = None
-        elif ch in "\"'`":
-            quote = ch
-        elif ch in pairs:
-            stack.append(pairs[ch])
-        elif stack and ch == stack[-1]:
-            stack.pop()
-            if not stack:
-                return text[i : j + 1]
-        j += 1
-    return None
 
 
 def _parse(literal: str) -> object | None:
@@ -65,7 +41,7 @@ def config_objects(response) -> list[object]:
     out: list[object] = []
     for text in script_texts(response):
         for m in _ASSIGN.finditer(text):
-            literal = _balanced(text, m.start(1))
+            literal = balanced(text[: m.start(1) + 500_000], m.start(1))
             if literal and len(literal) > 2 and (value := _parse(literal)) is not None:
                 out.append(value)
     for value in response.xpath("//*/@*[starts-with(name(), 'data-')]").getall():

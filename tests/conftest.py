@@ -51,8 +51,27 @@ def seeds_dir() -> Path:
     return SEEDS_DIR
 
 
+# Documents that only OCR reads (scans, (cid:) PDFs, page images) and those LibreOffice must
+# convert first (DOC, WPS, and the PDFs test_pdf.py renders from DOCX).
+_OCR_CASE = re.compile(r"\.(scan\.|cid\.)|\.(png|jpe?g|tiff?)\]")
+_OFFICE_CASE = re.compile(r"\.(doc|wps)\]")
+_SLOW_BY_NAME = {
+    "test_js_lists_render_in_chromium": "browser",
+    "test_500_page_pdf_is_bounded": "e2e",
+    "test_plain_datasette_serves_the_same_site": "e2e",
+    "test_reparse_command": "e2e",
+}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # OCR and browser tests are slow by nature: the fast tier (-m "not e2e") leaves them out.
+    # OCR, LibreOffice, browser and subprocess tests are slow by nature: the fast tier
+    # (-m "not e2e") leaves them out; the full suite (what CI runs) keeps them all.
     for item in items:
+        if _OCR_CASE.search(item.nodeid):
+            item.add_marker(pytest.mark.ocr)
+        if _OFFICE_CASE.search(item.nodeid) or "pdfs" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.e2e)
+        if mark := _SLOW_BY_NAME.get(item.originalname if hasattr(item, "originalname") else ""):
+            item.add_marker(getattr(pytest.mark, mark))
         if item.get_closest_marker("ocr") or item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.e2e)

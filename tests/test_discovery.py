@@ -103,9 +103,13 @@ def test_the_browser_is_used_where_it_is_needed_and_little(crawled):
     assert 0 < rendered <= pages / 4, (rendered, pages)
     # The cookie-setting stub was passed in the browser once; its cookie came with the
     # crawl's later plain requests.
-    stub = next(code for code, _ in rows.items() if code.startswith("9801"))
-    host = sorted(crawled["hosts"][stub])[0]
-    later = [e for e in crawled["log"] if e["host"] == host and e["path"].startswith("/art/")]
+    stub = next(
+        p["code"] for p in crawled["manifest"]["portals"] if p["variant"]["family"] == "hanweb"
+    )
+    hosts = crawled["hosts"][stub]
+    later = [
+        e for e in crawled["log"] if e["host"] in hosts and e["path"].startswith(("/art/", "/col/"))
+    ]
     assert later and all(e["cookie"] for e in later)
 
 

@@ -8,6 +8,7 @@ find 复议, and the chart page must draw its SVG.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sample_archive import Sample, build, launch_chromium, serving
@@ -114,3 +115,55 @@ def test_chart_page_draws_svg(watched):
     assert box is not None and box["width"] > 300 and box["height"] > 100
     assert page.locator("#chart-applications svg rect").count() > 5
     assert "予以公开 granted" in (chart.text_content() or "")
+
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def shoot(page, name: str) -> None:
+    """A screenshot for docs/publishing.md's journalist's path."""
+    page.screenshot(path=str(DOCS / f"findings-{name}.png"), full_page=False)
+
+
+def test_a_journalists_path_through_the_findings(watched, sample):
+    # 1. the map: a dot per county; a dot opens its county
+    page = watched.open("/-/map?indicator=substantive_disclosure_rate&year=2023&min_n=20")
+    assert page.locator("#county-map svg a circle").count() >= 2830  # every county placed
+    box = page.locator("#county-map svg").bounding_box()
+    assert box is not None and box["width"] > 600
+    shoot(page, "map")
+    page.locator('#county-map a[href="/-/county/370725"]').first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/-/county/370725")
+    # 2. the county page: agencies × years, indicators, flags, every report
+    body = page.inner_text("body")
+    assert "昌乐县自然资源和规划局" in body and "实质公开率" in body and "similar_text" in body
+    assert page.locator("#agency-years td.found").count() >= 2
+    assert page.locator("#agency-years td.stopped").count() >= 1
+    shoot(page, "county")
+    # 3. the ranking of its province, with the guard shown and who is left out
+    page = watched.open("/-/rankings?indicator=substantive_disclosure_rate&year=2023"
+                        "&province=山东省&min_n=30")  # fmt: skip
+    assert "N ≥ 30" in page.inner_text("#guard")
+    assert page.locator("#ranked tbody tr").count() == 0
+    assert "N = 24 < 30" in page.inner_text("#left-out")
+    page.fill("input[name=min_n]", "20")
+    page.locator("#ranking-form input[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#ranked tbody tr").count() == 1
+    shoot(page, "rankings")
+    # 4. a number on the report page, checked against the original page
+    page = watched.open(f"/-/report/{sample.reports['003']}")
+    pdf_report = sample.late_report  # 003's PDF, archived again as the 2022 report
+    page = watched.open(f"/-/report/{pdf_report}")
+    page.locator("section#sec-sec3 a.evidence").first.click()
+    page.wait_for_load_state("networkidle")
+    assert "/-/evidence/" in page.url
+    image = page.locator("#evidence-page img")
+    assert image.count() == 1
+    assert page.evaluate("document.querySelector('#evidence-page img').naturalWidth") > 500
+    shoot(page, "evidence")
+    # 5. downloads and the flags feed answer
+    page = watched.open("/-/downloads")
+    assert page.locator("#csv-downloads a").count() >= 5
+    shoot(page, "downloads")

@@ -66,7 +66,8 @@ def build(db: Path) -> dict[str, int]:
     ids["pictures"] = ingest_pictures(archive, article_page(), images, listing).report_id
     for kind, name in ATTACHMENTS.items():
         url = f"{SITE}/system/_content/download.jsp?id={kind}"
-        listing = Listing(portal_code="990501", page_url=f"{SITE}/info/{kind}.htm", document_url=url)
+        page = f"{SITE}/info/{kind}.htm"
+        listing = Listing(portal_code="990501", page_url=page, document_url=url)
         ids[kind] = ingest(archive, (CONTENT / name).read_bytes(), name, listing).report_id
     url = f"{SITE}/info/1021/html.htm"
     listing = Listing(portal_code="990501", page_url=url, document_url=url)

@@ -10,10 +10,12 @@ from pathlib import Path
 import sqlite_utils
 
 from . import views
+from .counties import county
+from .indicators import apply_dictionary
 from .reports import ReportsMixin, now
 from .runs import RunsMixin
 from .schema import migrations
-from .store import DocumentStore, files_dir_for
+from .store import DocumentStore, files_dir_for, snapshots_dir_for
 
 
 class Archive(ReportsMixin, RunsMixin):
@@ -29,6 +31,7 @@ class Archive(ReportsMixin, RunsMixin):
         self.db.execute("PRAGMA foreign_keys = ON")
         migrations.apply(self.db)
         views.apply(self.db)
+        apply_dictionary(self.db)
         self.store = DocumentStore(files_dir or files_dir_for(self.path))
 
     def close(self) -> None:
@@ -41,6 +44,32 @@ class Archive(ReportsMixin, RunsMixin):
         rows = [{k: p.get(k) for k in keep} for p in portals]
         with self.db.atomic():
             self.db["portals"].upsert_all(rows, pk="code")
+
+    def ensure_portal(self, code: str) -> bool:
+        """A portal row for ``code``: registered already, or created from the national county
+        list (for ``nianbao import --portal``). False when the code is neither."""
+        if self.db["portals"].count_where("code = ?", [code]):
+            return True
+        row = county(self.db, code)
+        if row is None:
+            return False
+        self.upsert_portals(
+            [{"code": code, "name": row["name"], "province": row["province"],
+              "prefecture": row["prefecture"], "url": ""}]
+        )  # fmt: skip
+        return True
+
+    def snapshot(self, out_dir: str | os.PathLike | None = None) -> Path:
+        """A consistent copy of the archive as of now (``VACUUM INTO``), named by today's date
+        (UTC), in ``<archive>-snapshots/``: what ``/-/downloads`` serves. Replaces today's."""
+        folder = Path(out_dir) if out_dir else snapshots_dir_for(self.path)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{self.path.stem}-{now()[:10]}.db"
+        partial = target.with_suffix(".db.partial")
+        partial.unlink(missing_ok=True)
+        self.db.execute("VACUUM INTO ?", [str(partial)])
+        partial.replace(target)
+        return target
 
     def set_portal_status(
         self,

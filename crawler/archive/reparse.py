@@ -69,7 +69,7 @@ def reparse(
     archive: Archive,
     *,
     everything: bool = False,
-    limits: ParseLimits = ParseLimits(),
+    limits: ParseLimits = ParseLimits(),  # noqa: B008 - frozen, so one shared default is safe
     progress: Callable[[int, int, dict, dict], None] | None = None,
 ) -> dict:
     """Re-parse stored reports with the current parser, without crawling.
@@ -93,7 +93,9 @@ def reparse(
         if outcome != "reparsed" or parsed is None:
             continue
         archive.add_document(data, r["media_type"], r["filename"], parsed=parsed)
-        new_id = archive.add_report(parsed, sha=r["sha256"], listing=_listing(r), replace_id=r["id"])
+        new_id = archive.add_report(
+            parsed, sha=r["sha256"], listing=_listing(r), replace_id=r["id"]
+        )
         stats["merged"] += int(new_id != r["id"])
         if progress:
             progress(n, len(rows), r, parsed)

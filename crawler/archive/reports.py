@@ -13,6 +13,7 @@ from parsers.checks import cross_year_checks
 
 from ..provenance import Listing
 from ..provenance import utc_now as now
+from . import findings, indicators
 from .agencies import agency_key, agency_type, canonical_agency
 from .columns import T2_COLUMNS, WIDE
 from .search import index_text
@@ -95,6 +96,12 @@ class ReportsMixin:
         digest = sha or parsed["source"]["sha256"]
         row = self._report_row(parsed, digest, listing)
         with self.db.atomic():
+            touched = [(row["portal_code"], row["agency"], row["year"])]
+            if replace_id is not None:
+                old = self.db.execute(
+                    "SELECT portal_code, agency, year FROM reports WHERE id = ?", [replace_id]
+                ).fetchone()
+                touched += [tuple(old)] if old else []
             existing = self._report_by_key(row["report_key"])
             if replace_id is not None and (existing is None or existing["id"] != replace_id):
                 existing = self._rekey(replace_id, row["report_key"], existing)
@@ -116,7 +123,21 @@ class ReportsMixin:
                 self._write_cells_and_checks(report_id, parsed, row)
                 self._index(report_id, row)
             self._cross_year(row["portal_code"], row["agency"], row["year"])
+            if replace or len(touched) > 1:
+                self.refresh_findings(report_id, touched)
         return report_id
+
+    def refresh_findings(self, report_id: int | None, touched: list[tuple]) -> None:
+        """Indicators and flags of a saved report, its county-year and its neighbour years."""
+        indicators.refresh(self.db, report_id, touched)
+        findings.refresh(self.db, touched)
+
+    def rebuild_findings(self, progress=None) -> dict:
+        """Recompute every indicator and flag (``nianbao findings``; archives loaded in bulk)."""
+        with self.db.atomic():
+            rows = indicators.rebuild(self.db, progress)
+            flags = findings.rebuild(self.db)
+        return {"indicators": rows, "flags": flags}
 
     def _report_row(self, parsed: dict, digest: str, listing: Listing) -> dict:
         portal = self.db["portals"].get(listing.portal_code) if listing.portal_code else None
@@ -200,6 +221,17 @@ class ReportsMixin:
                 row[k] = existing[k]
         if listing.title is None and existing["listed_title"]:
             row["title"] = existing["listed_title"]
+        same_slot = bool(
+            (listing.document_url and listing.document_url == existing["document_url"])
+            or (
+                listing.page_url
+                and listing.page_url == existing["page_url"]
+                and row["media_type"] == existing["media_type"]
+            )
+        )
+        findings.record_revision(
+            self.db, existing, self._cells(report_id), parsed, digest, same_slot
+        )
         self._unindex(existing)
         self.db["reports"].update(report_id, row)
         return report_id, True
@@ -214,7 +246,8 @@ class ReportsMixin:
             "WHERE report_id = ?",
             [target_id, old["id"]],
         )
-        for table in ("report_documents", "cells", "checks", *WIDE):
+        for table in ("report_documents", "cells", "checks", "indicators", "report_revisions",
+                      *WIDE):  # fmt: skip
             self.db.execute(f"DELETE FROM [{table}] WHERE report_id = ?", [old["id"]])
         self.db.execute("DELETE FROM reports WHERE id = ?", [old["id"]])
 
@@ -247,6 +280,7 @@ class ReportsMixin:
                     "unit": c.get("unit"),
                     "page": c.get("page"),
                     "flags": ",".join(c["flags"]) if c.get("flags") else None,
+                    "bbox": json.dumps(c["bbox"]) if c.get("bbox") else None,
                 }
                 for c in parsed["cells"]
             ),

@@ -256,3 +256,114 @@ def m005_operations(db: sqlite_utils.Database) -> None:
         CREATE INDEX portal_runs_portal ON portal_runs(portal_code, crawl_run);
         """
     )
+
+
+@migrations()
+def m006_findings_tables(db: sqlite_utils.Database) -> None:
+    """The findings (issue 12): the bundled county list, the metric dictionary, indicators per
+    report and per county-year, flags (anomalies), documents revised after publication, and
+    where each cell was printed (``cells.bbox``). All derived tables are rebuilt by
+    ``findings.rebuild`` and kept current by ``add_report`` (docs/data-dictionary.md)."""
+    db.executescript(
+        """
+        CREATE TABLE counties (
+            code TEXT PRIMARY KEY,            -- 行政区划代码 of the national county list
+            name TEXT NOT NULL,
+            type TEXT,                        -- 县, 市辖区, 县级市, 自治县 …
+            province TEXT,
+            prefecture TEXT,
+            lon REAL,                         -- centre point, GCJ-02 (crawler/data/README.md)
+            lat REAL
+        );
+        CREATE INDEX counties_place ON counties(province, prefecture, code);
+        CREATE TABLE metric_dictionary (
+            key TEXT PRIMARY KEY,
+            name_zh TEXT NOT NULL,
+            name_en TEXT NOT NULL,
+            kind TEXT NOT NULL,               -- rate | share | count | similarity
+            formula TEXT NOT NULL,            -- over the spec's cell keys table.row.col
+            numerator TEXT,
+            denominator TEXT,
+            caveat TEXT,
+            since TEXT,                       -- template version it is defined from
+            unit TEXT,
+            position INTEGER
+        );
+        CREATE TABLE indicators (
+            id INTEGER PRIMARY KEY,
+            level TEXT NOT NULL,              -- report | county
+            report_id INTEGER,                -- level report only
+            portal_code TEXT,
+            province TEXT,
+            prefecture TEXT,
+            county TEXT,
+            agency TEXT,                      -- level report only
+            year INTEGER,
+            indicator TEXT NOT NULL,
+            value REAL,                       -- numerator / denominator; NULL when it is 0
+            numerator REAL,
+            denominator REAL,
+            blanks INTEGER,                   -- blank cells read as 0 in the sums
+            reports INTEGER,                  -- reports summed (1 for a report)
+            previous REAL,                    -- the same agency's / county's previous year
+            change REAL                       -- value − previous
+        );
+        CREATE INDEX indicators_report ON indicators(report_id, indicator);
+        CREATE INDEX indicators_agency ON indicators(portal_code, agency, indicator, year)
+            WHERE level = 'report';
+        CREATE INDEX indicators_rank ON indicators(level, indicator, year, province,
+            prefecture, portal_code, value, denominator, numerator, reports);
+        CREATE INDEX indicators_county ON indicators(portal_code, level, indicator, year);
+        CREATE TABLE flags (
+            flag_key TEXT PRIMARY KEY,        -- flag|level|portal|agency|year|indicator
+            flag TEXT NOT NULL,               -- spike | sudden_zero | similar_text | revised |
+                                              -- stopped
+            level TEXT NOT NULL,              -- agency | county
+            report_id INTEGER,
+            previous_report_id INTEGER,
+            portal_code TEXT,
+            province TEXT,
+            prefecture TEXT,
+            county TEXT,
+            agency TEXT,
+            year INTEGER,
+            indicator TEXT,
+            value REAL,
+            previous REAL,
+            detail TEXT,
+            first_flagged TEXT NOT NULL
+        );
+        CREATE INDEX flags_first ON flags(first_flagged);
+        CREATE INDEX flags_place ON flags(portal_code, year);
+        CREATE INDEX flags_kind ON flags(flag, year);
+        CREATE TABLE report_revisions (
+            report_id INTEGER NOT NULL,
+            old_sha256 TEXT NOT NULL,
+            new_sha256 TEXT NOT NULL,
+            seen TEXT NOT NULL,
+            cells_changed INTEGER,
+            changes TEXT,                     -- JSON: [[table.row.col, old, new] …]
+            text_similarity REAL,
+            PRIMARY KEY (report_id, old_sha256, new_sha256)
+        ) WITHOUT ROWID;
+        ALTER TABLE cells ADD COLUMN bbox TEXT;  -- JSON [x0, top, x1, bottom] on `page`
+        """
+    )
+    from .counties import load_counties
+
+    load_counties(db)
+
+
+@migrations()
+def m006_findings_province_pages(db: sqlite_utils.Database) -> None:
+    """A province's reports page without reading its report rows (issue 12's 300 ms target):
+    the facets the page shows (agency type, template, extraction, year) from one covering
+    index, and its newest-first page from (province, first_seen) instead of sorting every
+    report of the province with its text (~32,000 at national scale)."""
+    db.executescript(
+        """
+        CREATE INDEX IF NOT EXISTS reports_province_facets ON reports(province, agency_type,
+            template_version, extraction, year, first_seen);
+        CREATE INDEX IF NOT EXISTS reports_province_seen ON reports(province, first_seen);
+        """
+    )

@@ -36,6 +36,12 @@ def files_dir_for(db_path: str | os.PathLike) -> Path:
     return p.with_name(f"{p.stem}-files")
 
 
+def snapshots_dir_for(db_path: str | os.PathLike) -> Path:
+    """``archive.db`` → ``archive-snapshots``: the dated copies ``nianbao snapshot`` writes."""
+    p = Path(db_path)
+    return p.with_name(f"{p.stem}-snapshots")
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

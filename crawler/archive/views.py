@@ -84,6 +84,14 @@ VIEWS: dict[str, str] = {
                   WHERE portal_code IS NOT NULL GROUP BY year, portal_code) g
         ) v
         LEFT JOIN portals p ON p.code = v.portal_code""",
+    # Every county-level unit the archive knows of: the registered portals, then the counties
+    # of the bundled national list that no portal stands for (rankings' and the map's places).
+    "known_counties": """
+        SELECT p.code, p.name, p.province, p.prefecture, c.lon, c.lat, 1 AS registered
+        FROM portals p LEFT JOIN counties c ON c.code = p.code
+        UNION ALL
+        SELECT c.code, c.name, c.province, c.prefecture, c.lon, c.lat, 0 AS registered
+        FROM counties c WHERE c.code NOT IN (SELECT code FROM portals)""",
 }
 
 

@@ -39,8 +39,11 @@ def import_(files: tuple[Path, ...], db_path: Path, portal_code: str | None, no_
     from ..provenance import Listing
 
     archive = Archive(db_path)
-    if portal_code and archive.db["portals"].count_where("code = ?", [portal_code]) == 0:
-        raise click.ClickException(f"unknown portal {portal_code}: crawl or register it first")
+    if portal_code and not archive.ensure_portal(portal_code):
+        raise click.ClickException(
+            f"unknown county code {portal_code}: not in the national county list "
+            "(crawler/data/counties.csv)"
+        )
     paths = [
         p for f in files for p in ([f] if f.is_file() else sorted(f.rglob("*"))) if p.is_file()
     ]
@@ -94,12 +97,40 @@ def reparse(db_path: Path, everything: bool, no_ocr: bool) -> None:
         + (f", {stats['merged']} merged into a report of the same key" if stats["merged"] else "")
         + (f", {stats['missing_files']} stored files missing" if stats["missing_files"] else "")
         + (f", {stats['needs_ocr']} kept (read by OCR; --no-ocr)" if stats["needs_ocr"] else "")
-        + (
-            f", {stats['unreadable']} kept (nothing read this time)"
-            if stats["unreadable"]
-            else ""
-        )
+        + (f", {stats['unreadable']} kept (nothing read this time)" if stats["unreadable"] else "")
     )
+
+
+@cli.command()
+@db_option
+def findings(db_path: Path) -> None:
+    """Recompute every indicator and flag (anomaly) of the archive.
+
+    Saving a report keeps them current already; run this after loading an archive in bulk, or
+    when the indicators' definitions changed.
+    """
+    from ..archive import Archive
+
+    if not db_path.exists():
+        raise click.ClickException(f"no archive at {db_path}")
+    stats = Archive(db_path).rebuild_findings(progress=lambda m: click.echo(m, err=True))
+    click.echo(f"{stats['indicators']:,} indicator rows, {stats['flags']:,} flags")
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--dir", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write it (default: <archive>-snapshots/ beside the archive).",
+)  # fmt: skip
+def snapshot(db_path: Path, out_dir: Path | None) -> None:
+    """Write today's consistent copy of the archive, the file /-/downloads offers."""
+    from ..archive import Archive
+
+    if not db_path.exists():
+        raise click.ClickException(f"no archive at {db_path}")
+    path = Archive(db_path).snapshot(out_dir)
+    click.echo(f"{path} ({path.stat().st_size / 2**20:,.1f} MiB)")
 
 
 @cli.command()

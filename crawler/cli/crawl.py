@@ -178,6 +178,12 @@ def demo(db_path: Path, port: int, no_serve: bool, time_scale: float, delay: flo
     )
     if no_serve:
         return
+    from ..archive import Archive
+
+    # Today's copy for /-/downloads (the site itself never writes).
+    archive = Archive(db_path)
+    archive.snapshot()
+    archive.close()
     click.echo(f"\nBrowse the archive: http://127.0.0.1:{port}/   (Ctrl-C to stop)", err=True)
     from ..publish.app import serve as run_serve
 

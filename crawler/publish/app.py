@@ -14,10 +14,28 @@ from types import ModuleType
 from datasette.app import Datasette
 from datasette.plugins import pm
 
-from . import charts, cjk_search, documents, feed, places, report_page, search_filter, site
+from . import (
+    charts,
+    cjk_search,
+    county_page,
+    countymap,
+    documents,
+    downloads,
+    evidence,
+    feed,
+    flags_feed,
+    places,
+    rankings,
+    report_page,
+    search_filter,
+    site,
+)
 from .metadata import build_metadata
 
-PLUGINS: tuple[ModuleType, ...] = (cjk_search, documents, report_page, feed, charts, places, site)
+PLUGINS: tuple[ModuleType, ...] = (
+    cjk_search, documents, report_page, feed, charts, places, site,
+    rankings, county_page, flags_feed, downloads, countymap, evidence,
+)  # fmt: skip
 
 SETTINGS = {
     # Suggested facets run one query per column per page view: too slow at national scale.
@@ -64,7 +82,7 @@ def make_datasette(db_path: str | os.PathLike, *, immutable: bool = False) -> Da
 async def warm(ds: Datasette) -> None:
     """Sum the national charts and breakdown once, so that the first visitor does not wait
     for them (about a second at national scale; kept until the archive changes)."""
-    for path in ("/-/charts", "/-/places"):
+    for path in ("/-/charts", "/-/places", "/-/map"):
         await ds.client.get(path)
 
 

@@ -11,7 +11,8 @@ archive file changes (common.cached): summing 26 columns of 700,000 reports take
 from __future__ import annotations
 
 from datasette import hookimpl
-from datasette.utils.asgi import Request
+from datasette.utils.asgi import BadRequest, Request, Response
+from markupsafe import Markup
 
 from crawler.archive.columns import (
     DENIED,
@@ -23,7 +24,7 @@ from crawler.archive.columns import (
 )
 
 from .common import archive, arg, cached, html, place_label
-from .svgchart import PALETTE, Series, bar_chart
+from .svgchart import PALETTE, Series, bar_chart, svg_response
 
 OUTCOMES = {  # label → expression over the applications table
     "予以公开 granted": "sum(granted_total)",
@@ -83,9 +84,23 @@ async def yearly(datasette, request: Request) -> dict:
     }
 
 
-async def charts_page(datasette, request: Request):
-    key = ("charts", *(arg(request, k) for k in ("province", "prefecture", "county", "code")))
-    data = await cached(datasette, key, lambda: yearly(datasette, request))
+PLACE_KEYS = ("province", "prefecture", "county", "code")
+
+
+class _Args:
+    """Just enough of a request for portal_filter: the place filters of another page."""
+
+    def __init__(self, args: dict[str, str]):
+        self.args = args
+
+
+async def _data(datasette, request) -> dict:
+    key = ("charts", *(arg(request, k) for k in PLACE_KEYS))
+    return await cached(datasette, key, lambda: yearly(datasette, request))
+
+
+def draw(data: dict, place: str) -> tuple:
+    """The two charts (SVG markup) of yearly sums."""
     apps, reviews = data["applications"], data["reviews"]
     years = [str(r["year"]) for r in apps]
     outcome_series = [
@@ -95,7 +110,6 @@ async def charts_page(datasette, request: Request):
         Series(name, [r[name] for r in apps], color)
         for name, color in zip(FLOWS, ("#000000", "#009E73"), strict=True)
     ]
-    place = place_label(request)
     outcome_chart = bar_chart(
         years, outcome_series, flow_series,
         title=f"Applications and outcomes by year {place}".strip(),
@@ -106,6 +120,31 @@ async def charts_page(datasette, request: Request):
         title=f"Administrative reviews and lawsuits by year {place}".strip(),
         grouped=True,
     )
+    return outcome_chart, review_chart
+
+
+async def yearly_for_code(datasette, code: str, name: str) -> Markup:
+    """The applications chart of one county (for its page)."""
+    data = await _data(datasette, _Args({"code": code}))
+    return draw(data, name)[0]
+
+
+async def chart_svg(datasette, request: Request) -> Response:
+    """``/-/charts.svg?chart=applications|reviews&province=…``: one chart as an SVG file, to
+    embed (``<img src>``) or download; the same place filters as the page."""
+    data = await _data(datasette, request)
+    charts = dict(zip(("applications", "reviews"), draw(data, place_label(request)), strict=True))
+    svg = charts.get(arg(request, "chart") or "applications")
+    if svg is None:
+        raise BadRequest("chart is applications or reviews")
+    return svg_response(svg)
+
+
+async def charts_page(datasette, request: Request):
+    data = await _data(datasette, request)
+    apps, reviews = data["applications"], data["reviews"]
+    place = place_label(request)
+    outcome_chart, review_chart = draw(data, place)
     for r in apps:
         processed = r["（七）总计 processed"] or 0
         r["denial_rate"] = r["不予公开 denied"] / processed if processed else None
@@ -118,7 +157,8 @@ async def charts_page(datasette, request: Request):
         "nianbao_charts.html",
         {
             "place": place,
-            "filters": {k: arg(request, k) for k in ("province", "prefecture", "county", "code")},
+            "filters": {k: arg(request, k) for k in PLACE_KEYS},
+            "query": request.query_string,
             "outcome_chart": outcome_chart,
             "review_chart": review_chart,
             "apps": apps,
@@ -131,4 +171,4 @@ async def charts_page(datasette, request: Request):
 
 @hookimpl
 def register_routes():
-    return [(r"^/-/charts$", charts_page)]
+    return [(r"^/-/charts$", charts_page), (r"^/-/charts\.svg$", chart_svg)]

@@ -31,6 +31,19 @@ def arg(request: Request, name: str) -> str:
     return (request.args.get(name) or "").strip()
 
 
+MAX_ID = 2**63 - 1  # SQLite's largest integer
+
+
+def url_id(request: Request, name: str = "id") -> int:
+    """A row id from the URL (the route matched digits); too large for SQLite: no such row."""
+    value = int(request.url_vars[name])
+    if value > MAX_ID:
+        from datasette.utils.asgi import NotFound
+
+        raise NotFound(f"No row {value}")
+    return value
+
+
 def int_arg(request: Request, name: str) -> int | None:
     value = arg(request, name)
     return int(value) if value.isdigit() else None

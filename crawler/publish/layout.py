@@ -31,6 +31,7 @@ class GridCell:
     rowspan: int = 1
     classes: str = ""
     title: str = ""
+    href: str = ""  # the cell's key table.row.col: its evidence link
 
 
 def printed_caption(caption: str) -> str:
@@ -56,7 +57,7 @@ def value_cell(cells: dict[CellKey, dict], key: CellKey, failing: set[CellKey], 
         title += f" {c['unit']}"
     if c.get("flags"):
         title += f" · flags: {c['flags']}"
-    return GridCell(c["raw"], "value", colspan, 1, " ".join(classes), title)
+    return GridCell(c["raw"], "value", colspan, 1, " ".join(classes), title, ".".join(key))
 
 
 def failing_cells(checks: list[dict]) -> set[CellKey]:

@@ -8,6 +8,7 @@ metadata.yaml and datasette.yaml. Everything is built by :func:`build_metadata`,
 
 from __future__ import annotations
 
+from .findings_metadata import findings_tables
 from .queries import CANNED
 from .vocab import AGENCY_TYPES, SEMANTICS, STATUSES, wide_column_labels
 
@@ -24,7 +25,9 @@ with the format's own arithmetic checks (勾稽关系).</p>
 <p><a href="/-/search">Search every report</a> (any Chinese word, even 复议 or 公开) ·
 <a href="/-/charts">applications over the years</a> ·
 <a href="/-/places">by province, prefecture and county</a> ·
-<a href="/-/feed.atom">Atom feed of new reports</a></p>
+<a href="/-/rankings">rankings</a> · <a href="/-/map">map</a> ·
+<a href="/-/downloads">downloads</a> ·
+<a href="/-/feed.atom">Atom feed of new reports</a> · <a href="/-/flags.atom">of new flags</a></p>
 """
 
 _REPORT_COLUMNS = {
@@ -333,6 +336,7 @@ def tables() -> dict[str, dict]:
                 "lawsuits_corrected": "行政诉讼 结果纠正",
             },
         },
+        **findings_tables(),
         "reports_fts": {"hidden": True},
         "_sqlite_migrations": {"hidden": True},
     }

@@ -158,3 +158,7 @@ LIMIT 500""",
         "bench_params": {"agency": "教育局"},
     },
 }
+
+from .findings_queries import FINDINGS_CANNED  # noqa: E402  (the findings' queries, issue 12)
+
+CANNED.update(FINDINGS_CANNED)

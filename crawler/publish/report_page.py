@@ -11,11 +11,14 @@ from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Request
 
 from crawler.archive.agencies import deadline
+from crawler.archive.metrics import BY_KEY, METRICS
 
-from .common import archive, html
+from .common import archive, html, url_id
 from .layout import failing_cells, t2_grid, t3_grid, t4_grid
+from .rankings import fmt
 from .vocab import AGENCY_TYPES, RULES, STATUSES
 
+ORDER = {m.key: i for i, m in enumerate(METRICS)}
 STATUS_ORDER = {"FAIL": 0, "UNCERTAIN": 1, "PASS": 2, "NOT_ASSESSABLE": 3}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 LAYOUT_NOTES = {
@@ -61,7 +64,7 @@ def lateness(report: dict) -> dict | None:
 
 async def report_page(datasette, request: Request):
     db = archive(datasette)
-    rid = int(request.url_vars["id"])
+    rid = url_id(request)
     row = (await db.execute(f"SELECT {META_COLUMNS} FROM reports WHERE id = ?", [rid])).first()
     if row is None:
         raise NotFound(f"No report {rid}")
@@ -89,6 +92,16 @@ async def report_page(datasette, request: Request):
     portal = (
         await db.execute("SELECT * FROM portals WHERE code = ?", [report["portal_code"]])
     ).first()
+    indicators = [
+        dict(i) | {"metric": BY_KEY[i["indicator"]]}
+        for i in await db.execute(
+            "SELECT indicator, value, numerator, denominator, blanks, previous FROM indicators "
+            "WHERE report_id = ?",
+            [rid],
+        )
+        if i["indicator"] in BY_KEY
+    ]
+    indicators.sort(key=lambda i: ORDER[i["indicator"]])
     failing = failing_cells(checks)
     sections = []
     for key, title, grid in (
@@ -131,6 +144,8 @@ async def report_page(datasette, request: Request):
             "lateness": lateness(report),
             "documents": documents,
             "cell_count": len(cells),
+            "indicators": indicators,
+            "fmt": fmt,
         },
     )
 

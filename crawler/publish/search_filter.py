@@ -9,9 +9,14 @@ This filter takes the same parameters (``_search``, ``_search_<column>``, ``_sea
 ``_fts_table``, ``_fts_pk``, the ``fts_table``/``fts_pk``/``searchmode`` metadata) and gives the
 same rows, but first asks the index how many reports match (stopping at ``BIG``):
 
-* up to ``BIG`` matches: Datasette's ``id IN (…)``: SQLite reads just the matching rows, for
+* few matches: Datasette's ``id IN (…)`` (``seek``): SQLite reads just the matching rows, for
   the page, the count and each facet — cheap when they are few;
-* more: the page is found with ``EXISTS (… MATCH … AND rowid = id)``, which lets SQLite walk the
+* a small table, however many match: ``+id IN (…)`` (``scan``): each query walks one narrow
+  index (the facet's column, the sort order) and tests each id against the set of matches —
+  it never reads a report row to count or facet (31,553 reports: ~15 ms a query, where looking
+  up 31,553 matches by id took ~75 ms);
+* otherwise, or beyond ``BIG`` matches (``big``; :func:`plan` weighs the two costs): the
+  page is found with ``EXISTS (… MATCH … AND rowid = id)``, which lets SQLite walk the
   sort order's index and stop after one page of rows, and the exact count and the facets
   (which would have to visit every matching report — over a second for a word in all
   700,000) are left out: :func:`asgi_wrapper` adds ``_nocount=1&_nofacet=1`` to such requests
@@ -23,6 +28,7 @@ same rows, but first asks the index how many reports match (stopping at ``BIG``)
 from __future__ import annotations
 
 import sys
+import time
 import types
 from urllib.parse import parse_qsl, urlencode
 
@@ -34,6 +40,34 @@ from datasette.utils.asgi import BadRequest
 
 BIG = 50_000  # more matches than this: no exact count, no facets (see the module docstring)
 SCOPE_KEY = "nianbao.search_matches"  # how many reports the request's _search matches (capped)
+SCOPE_PLAN = "nianbao.search_plan"  # seek | scan | big: how the request's _search is run
+# What the count and the five facets cost, measured with benchmarks/archive.py (warm pages):
+SEEK_US = 2.5  # per matching report looked up by its id (its row's first page is read)
+SCAN_US = 0.45  # per report of the table, scanning a narrow index and testing membership
+PER_MATCH_US = 0.1  # building the set of matching ids, per match
+QUERIES = 7  # the page, the count and five facets
+BUDGET_MS = 120  # what they may cost together, so that the page stays under 300 ms
+
+
+def plan(matches: int, rows: int, match_ms: float = 0.0) -> str:
+    """How to run a search with ``matches`` hits in a table of ``rows``: ``seek`` (look each
+    match up by id: cheap for few matches), ``scan`` (walk a narrow index once per query,
+    testing membership: cheap for a small table, whatever matches), or ``big`` (the page only,
+    walking the sort order; no count, no facets) when neither fits the budget. ``match_ms``
+    is what finding the matches took (each query does it again: a phrase of several bigrams
+    costs more than one)."""
+    if matches > BIG:
+        return "big"
+    seek = matches * SEEK_US
+    scan = rows * SCAN_US + matches * PER_MATCH_US
+    how, cost = ("seek", seek) if seek <= scan else ("scan", scan)
+    return how if (cost / 1000 + match_ms) * QUERIES <= BUDGET_MS else "big"
+
+
+async def table_rows(db, table: str) -> int:
+    """About how many rows the table has (its largest rowid: one index lookup)."""
+    rows = await db.execute(f"SELECT max(rowid) FROM {escape_sqlite(table)}")
+    return rows.first()[0] or 0
 
 
 async def count_matches(db, fts_table: str, query: str, *, raw: bool = False) -> int:
@@ -59,9 +93,10 @@ def _raw(datasette, database: str, table: str, mode: str | None) -> bool:
 
 
 # Tables of a national archive too long to count on every page view (cells: ~200 rows per
-# report, checks: ~80): their unfiltered pages skip the total count and the facets, which
-# would take seconds; with any filter (a report_id, a status …) both come back.
-UNCOUNTED_TABLES = ("cells", "checks")
+# report, checks: ~80, indicators: ~30), and the view missing_years (counting it probes every
+# report for its next year: ~330 ms): their unfiltered pages skip the total count and the
+# facets; with any filter (a report_id, a status …) both come back.
+UNCOUNTED_TABLES = ("cells", "checks", "indicators", "missing_years")
 
 
 @hookimpl
@@ -122,12 +157,15 @@ async def _size_up(datasette, scope: dict) -> dict:
     if not fts_table:
         return scope
     raw = _raw(datasette, database, table, args.get("_searchmode"))
+    started = time.perf_counter()
     try:
         matches = await count_matches(db, fts_table, query, raw=raw)
     except Exception:  # a raw query with a syntax error: Datasette will report it
         return scope
-    scope = dict(scope, **{SCOPE_KEY: matches})
-    if matches > BIG:
+    match_ms = (time.perf_counter() - started) * 1000
+    how = plan(matches, await table_rows(db, table), match_ms)
+    scope = dict(scope, **{SCOPE_KEY: matches, SCOPE_PLAN: how})
+    if how == "big":
         scope = _with_args(scope, args, ("_nocount", "_nofacet"))
     return scope
 
@@ -153,15 +191,19 @@ def search_filters(request, database, table, datasette):
         fts = escape_sqlite(fts_table)
         clauses, params, described = [], {}, []
         matches = request.scope.get(SCOPE_KEY)
+        how = request.scope.get(SCOPE_PLAN, "seek")
         for i, (key, text) in enumerate(searches.items()):
             big = False
             if key == "_search":
                 name, target, what = "search", fts, f'search matches "{text}"'
                 if matches is None:  # not sized up on the way in (e.g. a direct view call)
                     matches = await count_matches(db, fts_table, text, raw=raw)
-                big = matches > BIG
-                if big:
+                    how = "big" if matches > BIG else "seek"
+                big = how == "big"
+                if big and matches > BIG:
                     what += f" (more than {BIG:,} reports: count and facets left out)"
+                elif big:
+                    what += f" ({matches:,} reports: too many to facet quickly; add a filter)"
             else:
                 column = key.split("_search_", 1)[1]
                 if column not in await db.table_columns(fts_table):
@@ -175,7 +217,12 @@ def search_filters(request, database, table, datasette):
                     f"EXISTS (SELECT 1 FROM {fts} WHERE {target} MATCH {match} AND rowid = {pk})"
                 )
             else:
-                clauses.append(f"{pk} IN (SELECT rowid FROM {fts} WHERE {target} MATCH {match})")
+                # scan: the unary + keeps SQLite from looking each match up by id; it walks
+                # the narrow index each query needs (count, facet, sort) testing membership
+                plus = "+" if key == "_search" and how == "scan" else ""
+                clauses.append(
+                    f"{plus}{pk} IN (SELECT rowid FROM {fts} WHERE {target} MATCH {match})"
+                )
             params[name] = text
             described.append(what)
             context["search"] = text

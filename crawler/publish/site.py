@@ -8,7 +8,11 @@ LINKS = (
     ("/-/search", "Search reports 全文检索"),
     ("/-/charts", "Charts 历年趋势"),
     ("/-/places", "Places 分地区"),
+    ("/-/rankings", "Rankings 排名"),
+    ("/-/map", "Map 地图"),
+    ("/-/downloads", "Downloads 下载"),
     ("/-/feed.atom", "Atom feed 订阅"),
+    ("/-/flags.atom", "New flags 异常订阅"),
 )
 
 

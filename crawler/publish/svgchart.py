@@ -177,3 +177,17 @@ def bar_chart(
         f'y2="{f.top + f.plot_h}" stroke="#333"/></svg>',
     ]
     return Markup("".join(parts))
+
+
+def svg_response(svg: str):
+    """An SVG drawn for a page, as a file of its own (embeddable with <img> or <object>)."""
+    from datasette.utils.asgi import Response
+
+    body = '<?xml version="1.0" encoding="utf-8"?>\n' + str(svg).replace(
+        'width="100%"', 'width="760"', 1
+    )
+    return Response(
+        body,
+        content_type="image/svg+xml; charset=utf-8",
+        headers={"access-control-allow-origin": "*", "cache-control": "max-age=300"},
+    )

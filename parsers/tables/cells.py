@@ -24,7 +24,10 @@ class CellOut:
     unit: str | None = None
     unknown: bool = False  # a partial row: text present, column unknown
 
-    def as_dict(self) -> dict:
+    def as_dict(self, *, with_bbox: bool = False) -> dict:
+        """The cell as the parse output prints it. ``with_bbox``: add where it was printed
+        (optional ``bbox``: x0, top, x1, bottom in PDF points on ``page``), for text-layer PDFs,
+        whose coordinates are the page's own; OCR boxes are in a resized image's pixels."""
         raw = join_wrapped_digits(self.raw)
         if self.unknown:
             value, semantic, unit, flags = None, "TEXT", None, ("PARTIAL_ROW",)
@@ -51,6 +54,8 @@ class CellOut:
         }
         if flags:
             out["flags"] = list(flags)
+        if with_bbox and self.bbox:
+            out["bbox"] = [round(float(v), 1) for v in self.bbox]
         return out
 
 
