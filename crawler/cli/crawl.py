@@ -8,6 +8,7 @@ import click
 
 from . import cli
 from .archive import db_option
+from .locking import command_line, holding, wait_option
 from .output import print_table
 
 
@@ -92,7 +93,10 @@ def print_outcomes(db_path: Path, codes: list[str] | None = None) -> None:
     metavar="NAME=VALUE",
     help="Any setting of crawler/settings.py.",
 )
-def crawl(registry, db_path, portals, years, delay, no_ocr, no_browser, fresh, log_level, extra):
+@wait_option
+def crawl(
+    registry, db_path, portals, years, delay, no_ocr, no_browser, fresh, log_level, extra, wait
+):
     """Crawl the registry's portals for annual reports and archive them.
 
     Each portal is walked from its home page to its 年报 column(s) — the county government's,
@@ -118,7 +122,8 @@ def crawl(registry, db_path, portals, years, delay, no_ocr, no_browser, fresh, l
         key, _, value = item.partition("=")
         overrides[key.strip()] = value
     settings = crawl_settings(db_path, overrides)
-    run_crawl(settings, str(registry), ",".join(portals) or None, years)
+    with holding(db_path, command_line(), wait):  # one crawl per archive, for its whole life
+        run_crawl(settings, str(registry), ",".join(portals) or None, years)
     print_outcomes(db_path, [p.code for p in chosen])
 
 
