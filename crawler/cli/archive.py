@@ -8,6 +8,7 @@ import click
 
 from .. import settings
 from . import cli
+from .failures import no_room_is_a_clear_failure
 from .locking import command_line, holding, wait_option
 from .output import SUMMARY_COLUMNS, print_table, summarize
 
@@ -38,7 +39,7 @@ def import_(
     The same pipeline as a crawl: the bytes are stored by sha256, parsed, and archived;
     importing a file twice changes nothing.
     """
-    with holding(db_path, command_line(), wait):
+    with holding(db_path, command_line(), wait), no_room_is_a_clear_failure():
         _import(files, db_path, portal_code, no_ocr)
 
 
@@ -101,7 +102,7 @@ def reparse(db_path: Path, everything: bool, no_ocr: bool, wait: bool) -> None:
         click.echo(f"[{n}/{total}] report {row['id']}: {parsed['extraction']}", err=True)
 
     limits = ParseLimits(ocr=not no_ocr)
-    with holding(db_path, command_line(), wait):
+    with holding(db_path, command_line(), wait), no_room_is_a_clear_failure():
         archive = Archive(db_path)
         stats = run_reparse(archive, everything=everything, limits=limits, progress=progress)
     click.echo(
