@@ -60,12 +60,15 @@ def test_reparse_killed_at_random_points_keeps_every_report_once(sample, tmp_pat
     assert reparse(db).wait(timeout=600) == 0
     full = time.monotonic() - started  # how long a whole reparse takes here
     rng = random.Random(11)
+    killed_running = 0
     for trial in range(4):
         proc = reparse(db)
         time.sleep(rng.uniform(0.2, max(0.3, full * 0.9)))
+        killed_running += proc.poll() is None
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         assert state(db) == before, f"trial {trial}: reports or cells changed after kill -9"
+    assert killed_running >= 3  # the kills landed while it ran
     assert reparse(db).wait(timeout=600) == 0  # the rerun finishes, and takes over the lock
     assert state(db) == before
 
