@@ -158,7 +158,9 @@ def _flush(conn: sqlite3.Connection, batch: list, report_sql: str | None) -> str
         [r.fetch for r in batch],
     )
     conn.executemany(
-        "INSERT INTO report_documents VALUES (?, ?, ?, ?, ?, ?)", [r.report_document for r in batch]
+        "INSERT INTO report_documents (report_id, sha256, url, page_url, first_seen, last_seen) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [r.report_document for r in batch],
     )
     conn.executemany(
         "INSERT INTO cells (report_id, table_key, row_key, col_key, value, raw, semantic, unit, "

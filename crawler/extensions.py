@@ -12,6 +12,7 @@ import logging
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
+from .archive.health import record_portal_run
 from .state import CrawlState
 
 logger = logging.getLogger(__name__)
@@ -62,6 +63,21 @@ class CrawlRecorder:
                 pages=entry.pages,
                 rendered=entry.rendered,
             )
+            with archive.db.atomic():  # its history: what `nianbao status` compares
+                record_portal_run(
+                    archive.db.conn,
+                    self.state.run_id,
+                    code,
+                    {
+                        "status": status,
+                        "reason": why,
+                        "report_links": len(entry.candidates),
+                        "documents": entry.documents,
+                        "pages": entry.pages,
+                        "rendered": entry.rendered,
+                        "learned_broken": broken,
+                    },
+                )
             logger.info(
                 "portal %s: %s (%s) — %d pages, %d rendered",
                 code,

@@ -52,7 +52,9 @@ def crawl(f: farm.Farm, db: Path, *args: str, registry: str | None = None, wait:
             cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
     proc = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=900)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    # 1: done, with portal changes worth a look (the farm's second crawl finds a learned path
+    # broken); 2 would be a failed crawl
+    assert proc.returncode in (0, 1), proc.stderr[-3000:]
     return proc
 
 

@@ -11,7 +11,8 @@ import pytest
 from sample_archive import Sample, build
 
 from crawler.archive import Archive
-from crawler.archive.ingest import ParseLimits, reparse
+from crawler.archive.ingest import ParseLimits
+from crawler.archive.reparse import reparse
 from crawler.provenance import Listing
 
 

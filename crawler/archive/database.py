@@ -149,13 +149,27 @@ class Archive(ReportsMixin, RunsMixin):
         )
         return next(iter(rows), None)
 
-    def touch_report(self, report_id: int, digest: str, url: str, page_url: str | None) -> None:
-        """The report was seen again (unchanged, or under one more URL)."""
+    def touch_report(
+        self,
+        report_id: int,
+        digest: str,
+        url: str,
+        page_url: str | None,
+        *,
+        page_of: str | None = None,
+        page_number: int | None = None,
+    ) -> None:
+        """The report was seen again (unchanged, or under one more URL). ``page_of`` and
+        ``page_number``: this document is that page of the report's document (a 图片版
+        picture), so that the report can be read again in its printed order."""
         stamp = now()
         with self.db.atomic():
             self.db["reports"].update(report_id, {"last_seen": stamp})
             self.db.execute(
-                "INSERT INTO report_documents VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE "
-                "SET last_seen = excluded.last_seen",
-                [report_id, digest, url, page_url, stamp, stamp],
+                "INSERT INTO report_documents (report_id, sha256, url, page_url, first_seen, "
+                "last_seen, page_of, page_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT DO UPDATE SET last_seen = excluded.last_seen, "
+                "page_of = coalesce(excluded.page_of, page_of), "
+                "page_number = coalesce(excluded.page_number, page_number)",
+                [report_id, digest, url, page_url, stamp, stamp, page_of, page_number],
             )

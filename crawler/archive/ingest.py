@@ -36,6 +36,26 @@ class ParseLimits:
     ocr: bool = True
 
 
+def read_document(data: bytes, filename: str, limits: ParseLimits) -> dict:
+    """One document read by the parser, isolated and bounded: what ``ingest`` and ``reparse``
+    both call, so a stored document reads the same whichever brought it in."""
+    return parse_bytes(
+        data, filename, ocr=limits.ocr, timeout=limits.timeout, memory_mb=limits.memory_mb
+    )
+
+
+def read_pictures(page: bytes, images: list[bytes], page_url: str, limits: ParseLimits) -> dict:
+    """A 图片版 report read by the parser: the article page is its document, the pictures (in
+    printed order) its pages, OCR'd like a scan. Shared by ``ingest_pictures`` and ``reparse``."""
+    return parse_pages(
+        images,
+        page,
+        page_url.rsplit("/", 1)[-1],
+        timeout=limits.timeout,
+        memory_mb=limits.memory_mb,
+    )
+
+
 def ingest(
     archive: Archive,
     data: bytes,
@@ -64,9 +84,7 @@ def ingest(
             return Ingested(digest, report["id"], None)
         if not seen["is_annual_report"] and not keep_non_reports:
             return Ingested(digest, None, None)
-    parsed = parse_bytes(
-        data, filename, ocr=limits.ocr, timeout=limits.timeout, memory_mb=limits.memory_mb
-    )
+    parsed = read_document(data, filename, limits)
     if "members" in parsed:
         # A zip: stored as found, and each document inside archived as one of its own (its
         # report's document is the member, so reparse reads the member). The zip is linked to
@@ -128,69 +146,14 @@ def ingest_pictures(
     if report is not None and report["parser_version"] == PARSER_VERSION:
         archive.touch_report(report["id"], digest, url, url)
         return Ingested(digest, report["id"], None)
-    parsed = parse_pages(
-        [data for _, data in images],
-        page,
-        url.rsplit("/", 1)[-1],
-        timeout=limits.timeout,
-        memory_mb=limits.memory_mb,
-    )
+    parsed = read_pictures(page, [data for _, data in images], url, limits)
     archive.add_document(page, "text/html", None, parsed=parsed)
     pictures = [
         (u, archive.add_document(data, sniff(data)[1], u.rsplit("/", 1)[-1])) for u, data in images
     ]
     report_id = archive.add_report(parsed, sha=digest, listing=listing.but(document_url=url))
-    for picture_url, picture_sha in pictures:
-        archive.touch_report(report_id, picture_sha, picture_url, url)
+    for number, (picture_url, picture_sha) in enumerate(pictures, 1):
+        archive.touch_report(
+            report_id, picture_sha, picture_url, url, page_of=digest, page_number=number
+        )
     return Ingested(digest, report_id, parsed)
-
-
-def reparse(
-    archive: Archive,
-    *,
-    everything: bool = False,
-    limits: ParseLimits = ParseLimits(),
-    progress=None,
-) -> dict:
-    """Re-parse stored documents with the current parser, without crawling.
-
-    By default only reports parsed by an older parser version; ``everything`` forces all.
-    Reports keep their ids, URLs and what the portal said about them (a report whose key
-    changed and now equals another report's is merged into that one: ``merged``).
-    """
-    where = "" if everything else "WHERE r.parser_version IS NOT ? "
-    params = [] if everything else [PARSER_VERSION]
-    rows = list(
-        archive.db.query(
-            "SELECT r.id, r.portal_code, r.page_url, r.document_url, r.published, r.listed_title, "
-            "r.listed_agency, r.listed_year, r.fetched_at, d.sha256, d.filename, d.path "
-            f"FROM reports r JOIN documents d ON d.sha256 = r.document_sha256 {where}ORDER BY r.id",
-            params,
-        )
-    )
-    stats = {"reports": len(rows), "reparsed": 0, "missing_files": 0, "merged": 0}
-    for n, r in enumerate(rows, 1):
-        if not archive.store.exists(r["path"]):
-            stats["missing_files"] += 1
-            continue
-        data = archive.store.get(r["path"])
-        parsed = parse_bytes(
-            data, r["filename"] or "", ocr=limits.ocr, timeout=limits.timeout,
-            memory_mb=limits.memory_mb,
-        )  # fmt: skip
-        listing = Listing(
-            portal_code=r["portal_code"],
-            page_url=r["page_url"],
-            document_url=r["document_url"],
-            published=r["published"],
-            title=r["listed_title"],
-            agency=r["listed_agency"],
-            year=r["listed_year"],
-            fetched_at=r["fetched_at"],
-        )
-        new_id = archive.add_report(parsed, sha=r["sha256"], listing=listing, replace_id=r["id"])
-        stats["reparsed"] += 1
-        stats["merged"] += int(new_id != r["id"])
-        if progress:
-            progress(n, len(rows), r, parsed)
-    return stats

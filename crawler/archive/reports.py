@@ -107,7 +107,8 @@ class ReportsMixin:
                 existing = self._rekey(replace_id, row["report_key"], existing)
             report_id, replace = self._upsert_report(row, existing, parsed, digest, listing)
             self.db.execute(
-                "INSERT INTO report_documents VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE "
+                "INSERT INTO report_documents (report_id, sha256, url, page_url, first_seen, "
+                "last_seen) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE "
                 "SET last_seen = excluded.last_seen",
                 [
                     report_id,
@@ -239,8 +240,10 @@ class ReportsMixin:
         """Fold a report into another one that turned out to be the same report."""
         self._unindex(old)
         self.db.execute(
-            "INSERT OR IGNORE INTO report_documents SELECT ?, sha256, url, page_url, first_seen, "
-            "last_seen FROM report_documents WHERE report_id = ?",
+            "INSERT OR IGNORE INTO report_documents (report_id, sha256, url, page_url, "
+            "first_seen, last_seen, page_of, page_number) SELECT ?, sha256, url, page_url, "
+            "first_seen, last_seen, page_of, page_number FROM report_documents "
+            "WHERE report_id = ?",
             [target_id, old["id"]],
         )
         for table in ("report_documents", "cells", "checks", "indicators", "report_revisions",

@@ -220,6 +220,45 @@ def m004_portal_learning(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m005_operations(db: sqlite_utils.Database) -> None:
+    """What running every night without a person needs recorded (docs/operations.md):
+
+    * ``report_documents.page_of`` / ``page_number``: a 图片版 report's pictures are pages of
+      its article page, in printed order — so that ``reparse`` reads them as the crawl did;
+    * ``fetches.tls_verified``: whether the bytes came over a verified TLS connection (1), over
+      TLS whose certificate failed and was accepted as a recorded fallback (0), or no TLS (NULL);
+    * ``portal_runs``: every crawl run's outcome per portal, for ``nianbao status`` and the
+      changes that need a person (a portal that stopped yielding reports, a learned path that
+      broke, newly blocked or unreachable, a jump in failed parses).
+    """
+    db.executescript(
+        """
+        ALTER TABLE report_documents ADD COLUMN page_of TEXT;
+        ALTER TABLE report_documents ADD COLUMN page_number INTEGER;
+        ALTER TABLE fetches ADD COLUMN tls_verified INTEGER;
+        CREATE TABLE portal_runs (
+            crawl_run INTEGER NOT NULL REFERENCES crawl_runs(id),
+            portal_code TEXT NOT NULL REFERENCES portals(code),
+            status TEXT NOT NULL,
+            reason TEXT,
+            report_links INTEGER,             -- report links found on the portal this run
+            documents INTEGER,                -- documents fetched or found stored already
+            new_reports INTEGER,              -- reports first archived in this run
+            revised_reports INTEGER,          -- reports that got a new document version
+            parse_failed INTEGER,             -- documents nothing could be read from
+            tls_fallback INTEGER,             -- fetches made unverified (broken certificate)
+            pages INTEGER,
+            rendered INTEGER,
+            learned_broken TEXT,              -- JSON list, as portals.learned_broken
+            recorded_at TEXT NOT NULL,
+            PRIMARY KEY (crawl_run, portal_code)
+        ) WITHOUT ROWID;
+        CREATE INDEX portal_runs_portal ON portal_runs(portal_code, crawl_run);
+        """
+    )
+
+
+@migrations()
 def m006_findings_tables(db: sqlite_utils.Database) -> None:
     """The findings (issue 12): the bundled county list, the metric dictionary, indicators per
     report and per county-year, flags (anomalies), documents revised after publication, and

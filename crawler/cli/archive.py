@@ -8,6 +8,8 @@ import click
 
 from .. import settings
 from . import cli
+from .failures import no_room_is_a_clear_failure
+from .locking import command_line, holding, wait_option
 from .output import SUMMARY_COLUMNS, print_table, summarize
 
 DEFAULT_DB = settings.NIANBAO_DB
@@ -28,12 +30,20 @@ db_option = click.option(
 @db_option
 @click.option("--portal", "portal_code", help="行政区划代码 of the portal these reports belong to.")
 @click.option("--no-ocr", is_flag=True, help="Do not OCR pages without a text layer.")
-def import_(files: tuple[Path, ...], db_path: Path, portal_code: str | None, no_ocr: bool) -> None:
+@wait_option
+def import_(
+    files: tuple[Path, ...], db_path: Path, portal_code: str | None, no_ocr: bool, wait: bool
+) -> None:
     """Add reports from local files (or folders of them) to the archive.
 
     The same pipeline as a crawl: the bytes are stored by sha256, parsed, and archived;
     importing a file twice changes nothing.
     """
+    with holding(db_path, command_line(), wait), no_room_is_a_clear_failure():
+        _import(files, db_path, portal_code, no_ocr)
+
+
+def _import(files: tuple[Path, ...], db_path: Path, portal_code: str | None, no_ocr: bool) -> None:
     from ..archive import Archive
     from ..archive.ingest import ParseLimits, ingest
     from ..provenance import Listing
@@ -72,7 +82,8 @@ def import_(files: tuple[Path, ...], db_path: Path, portal_code: str | None, no_
     "--all", "everything", is_flag=True, help="Re-parse every report, not only outdated ones."
 )
 @click.option("--no-ocr", is_flag=True, help="Do not OCR pages without a text layer.")
-def reparse(db_path: Path, everything: bool, no_ocr: bool) -> None:
+@wait_option
+def reparse(db_path: Path, everything: bool, no_ocr: bool, wait: bool) -> None:
     """Re-parse stored documents with the current parser version, without crawling.
 
     Reports parsed by an older parser version are refreshed (all of them with --all); each keeps
@@ -82,7 +93,7 @@ def reparse(db_path: Path, everything: bool, no_ocr: bool) -> None:
 
     from ..archive import Archive
     from ..archive.ingest import ParseLimits
-    from ..archive.ingest import reparse as run_reparse
+    from ..archive.reparse import reparse as run_reparse
 
     if not db_path.exists():
         raise click.ClickException(f"no archive at {db_path}")
@@ -91,11 +102,15 @@ def reparse(db_path: Path, everything: bool, no_ocr: bool) -> None:
         click.echo(f"[{n}/{total}] report {row['id']}: {parsed['extraction']}", err=True)
 
     limits = ParseLimits(ocr=not no_ocr)
-    stats = run_reparse(Archive(db_path), everything=everything, limits=limits, progress=progress)
+    with holding(db_path, command_line(), wait), no_room_is_a_clear_failure():
+        archive = Archive(db_path)
+        stats = run_reparse(archive, everything=everything, limits=limits, progress=progress)
     click.echo(
         f"parser {PARSER_VERSION}: {stats['reparsed']} of {stats['reports']} reports re-parsed"
         + (f", {stats['merged']} merged into a report of the same key" if stats["merged"] else "")
         + (f", {stats['missing_files']} stored files missing" if stats["missing_files"] else "")
+        + (f", {stats['needs_ocr']} kept (read by OCR; --no-ocr)" if stats["needs_ocr"] else "")
+        + (f", {stats['unreadable']} kept (nothing read this time)" if stats["unreadable"] else "")
     )
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from . import cli
 from .archive import db_option
+from .locking import command_line, holding, wait_option
 from .output import print_table
 
 
@@ -92,7 +94,10 @@ def print_outcomes(db_path: Path, codes: list[str] | None = None) -> None:
     metavar="NAME=VALUE",
     help="Any setting of crawler/settings.py.",
 )
-def crawl(registry, db_path, portals, years, delay, no_ocr, no_browser, fresh, log_level, extra):
+@wait_option
+def crawl(
+    registry, db_path, portals, years, delay, no_ocr, no_browser, fresh, log_level, extra, wait
+):
     """Crawl the registry's portals for annual reports and archive them.
 
     Each portal is walked from its home page to its 年报 column(s) — the county government's,
@@ -118,8 +123,24 @@ def crawl(registry, db_path, portals, years, delay, no_ocr, no_browser, fresh, l
         key, _, value = item.partition("=")
         overrides[key.strip()] = value
     settings = crawl_settings(db_path, overrides)
-    run_crawl(settings, str(registry), ",".join(portals) or None, years)
+    with holding(db_path, command_line(), wait):  # one crawl per archive, for its whole life
+        run_crawl(settings, str(registry), ",".join(portals) or None, years)
     print_outcomes(db_path, [p.code for p in chosen])
+    sys.exit(crawl_exit_status(db_path))
+
+
+def crawl_exit_status(db_path: Path) -> int:
+    """For cron and systemd: 0 done, 1 done with portal changes worth a look, 2 failed."""
+    from ..archive import Archive
+    from ..archive.health import changes, exit_status
+
+    archive = Archive(db_path)
+    run_id = archive.db.execute("SELECT max(id) FROM crawl_runs").fetchone()[0]
+    status = exit_status(archive.db.conn, run_id)
+    for c in changes(archive.db.conn, run_id) if status == 1 else ():
+        click.echo(f"needs a look: {c['portal_code']} {c['name']}: {c['title']} ({c['detail']})")
+    archive.close()
+    return status
 
 
 @cli.command()
@@ -162,7 +183,7 @@ def demo(db_path: Path, port: int, no_serve: bool, time_scale: float, delay: flo
         )
         started = time.monotonic()
         proc = subprocess.run(argv, env=env)
-        if proc.returncode != 0:
+        if proc.returncode not in (0, 1):  # 1: done, with portal changes worth a look
             raise click.ClickException("the crawl failed (see the messages above)")
         scores = score(db_path, f.manifest)
         requests = len(f.requests())

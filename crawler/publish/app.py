@@ -29,12 +29,13 @@ from . import (
     report_page,
     search_filter,
     site,
+    status_page,
 )
 from .metadata import build_metadata
 
 PLUGINS: tuple[ModuleType, ...] = (
     cjk_search, documents, report_page, feed, charts, places, site,
-    rankings, county_page, flags_feed, downloads, countymap, evidence,
+    rankings, county_page, flags_feed, downloads, countymap, evidence, status_page,
 )  # fmt: skip
 
 SETTINGS = {

@@ -45,8 +45,14 @@ def url_id(request: Request, name: str = "id") -> int:
 
 
 def int_arg(request: Request, name: str) -> int | None:
+    """A whole number from the query string, or None for anything else: ASCII digits only
+    (``str.isdigit`` also takes ² and ٣) and within SQLite's integers (a bigger one is a 500
+    when bound, and no year or page anyway)."""
     value = arg(request, name)
-    return int(value) if value.isdigit() else None
+    if not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if number <= MAX_ID else None
 
 
 async def html(datasette: Datasette, request: Request, template: str, context: dict) -> Response:
