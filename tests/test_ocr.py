@@ -307,3 +307,28 @@ def test_import_is_cheap_and_params_keep_bundled_models() -> None:
     forbidden = ("model_type", "ocr_version", "lang_type", "model_path", "engine_type")
     for params in (ocr.OCR_PARAMS, ocr.DET_PARAMS, ocr.REC_PARAMS):
         assert not any(key.endswith(forbidden) for key in params)
+
+
+FORKED_AFTER_OCR = """
+from parsers.guard import Aborted, run_isolated
+from parsers.ocr import engine
+
+def read_in_child():
+    engine.warm_up()  # the child builds its own engines: the parent's must not be torn down
+    return len(engine._INHERITED)
+
+engine.warm_up()  # the parent has OCR'd: its onnxruntime thread pools are idle, waiting
+try:
+    print(run_isolated(read_in_child, timeout=60))
+except Aborted as exc:
+    print("aborted:", exc)
+"""
+
+
+def test_a_child_forked_after_ocr_reads_instead_of_hanging() -> None:
+    # A crawl, a reparse or a test that OCR'd in-process and then forks a parse child: the child
+    # used to hang until its deadline (the parse recorded as failed, the report lost).
+    out = subprocess.run(
+        [sys.executable, "-c", FORKED_AFTER_OCR], capture_output=True, text=True, timeout=180
+    )
+    assert out.stdout.strip() == "1", out.stdout + out.stderr[-2000:]

@@ -58,7 +58,7 @@ def build(db: Path) -> dict[str, int]:
     """The archive: one report of each kind. Returns kind → report id."""
     archive = Archive(db)
     archive.upsert_portals([PORTAL])
-    ids = {}
+    ids, why = {}, {}
     images = [(u, (CONTENT / f"990501-gov-2022.p{n}.jpg").read_bytes()) for n, u in
               zip((1, 2, 3), PICTURES, strict=True)]  # fmt: skip
     listing = Listing(portal_code="990501", page_url=ARTICLE, document_url=ARTICLE,
@@ -68,12 +68,14 @@ def build(db: Path) -> dict[str, int]:
         url = f"{SITE}/system/_content/download.jsp?id={kind}"
         page = f"{SITE}/info/{kind}.htm"
         listing = Listing(portal_code="990501", page_url=page, document_url=url)
-        ids[kind] = ingest(archive, (CONTENT / name).read_bytes(), name, listing).report_id
+        got = ingest(archive, (CONTENT / name).read_bytes(), name, listing)
+        ids[kind] = got.report_id
+        why[kind] = (got.parsed or {}).get("warnings")
     url = f"{SITE}/info/1021/html.htm"
     listing = Listing(portal_code="990501", page_url=url, document_url=url)
     ids["html"] = ingest(archive, HTML_REPORT.read_bytes(), "", listing).report_id
     archive.close()
-    assert all(ids.values()), ids
+    assert all(ids.values()), {k: why.get(k) for k, v in ids.items() if not v}
     return ids
 
 

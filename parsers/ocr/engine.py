@@ -66,7 +66,21 @@ REC_PARAMS: dict[str, Any] = {**OCR_PARAMS, "EngineConfig.onnxruntime.intra_op_n
 
 
 _ENGINE: _Engines | None = None
+# Engines a forked child inherited from its parent, kept referenced for the child's life: their
+# onnxruntime sessions own thread pools whose threads did not survive the fork, and destroying
+# one waits forever on a condition variable those threads held (a parse child hung until its
+# deadline whenever the parent had OCR'd before forking).
+_INHERITED: list[_Engines] = []
 _ENGINE_LOCK = threading.Lock()  # creation, and calls to the (single) detector
+
+
+def _after_fork_in_child() -> None:
+    # A parent thread may have held the lock at the fork; the child's copy would stay locked.
+    global _ENGINE_LOCK
+    _ENGINE_LOCK = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 _LIBC: Any = None
 _M_ARENA_MAX = -8  # glibc <malloc.h>
 _LOCAL = threading.local()
@@ -94,6 +108,8 @@ def ocr_engine() -> _Engines:
         with _ENGINE_LOCK:
             engine = _ENGINE
             if engine is None or engine.pid != os.getpid():
+                if engine is not None:
+                    _INHERITED.append(engine)
                 import onnxruntime
                 from rapidocr import RapidOCR
 
