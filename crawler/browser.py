@@ -33,11 +33,13 @@ from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.utils.misc import build_from_crawler
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from parsers.html import detect_encoding
 
 from .state import CrawlState
+from .tls import VerifyingContextFactory
 
 logger = logging.getLogger(__name__)
 
@@ -178,6 +180,8 @@ def _cookies(header: str | None) -> dict[str, str]:
 class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
+        # TLS verified by the crawl's policy (crawler/tls.py), for plain and rendered requests.
+        self._contextFactory = build_from_crawler(VerifyingContextFactory, crawler)
         self.crawler = crawler
         self.state = CrawlState.of(crawler)
         self.renders: dict[object, Render] = {}  # Playwright page → its render

@@ -76,6 +76,7 @@ class CrawlRecorder:
                         "pages": entry.pages,
                         "rendered": entry.rendered,
                         "learned_broken": broken,
+                        "tls_fallback": self.state.tls.unverified_fetches.get(code, 0),
                     },
                 )
             logger.info(

@@ -16,6 +16,7 @@ class Fetched:
     status: int  # 304 when the body came from the store
     etag: str | None = None
     last_modified: str | None = None
+    tls_verified: int | None = None  # 1 verified, 0 a broken certificate's fallback, None http
 
 
 @dataclass

@@ -76,6 +76,7 @@ class ArchivePipeline:
             status=f.status,
             etag=f.etag,
             last_modified=f.last_modified,
+            tls_verified=f.tls_verified,
             sha256=digest,
             portal_code=item.listing.portal_code,
             crawl_run=self.state.run_id,

@@ -44,6 +44,13 @@ NIANBAO_RESUME = True  # continue an unfinished crawl of the same registry inste
 # find new reports); older ones get a conditional request. 0 = re-validate every document.
 NIANBAO_REVALIDATE_DAYS = 7.0
 
+# TLS (crawler/tls.py): certificates verified against the system CAs plus this CA file (a
+# corporate proxy's, the sample farm's; several separated by commas); a portal whose
+# certificate is broken is fetched unverified as a recorded fallback unless FALLBACK is off.
+NIANBAO_CA_FILE = os.environ.get("NIANBAO_CA_FILE", "")
+NIANBAO_TLS_VERIFY = True
+NIANBAO_TLS_FALLBACK = True
+
 # --- identity and manners --------------------------------------------------------------------
 USER_AGENT = f"nianbao/{__version__} (+{NIANBAO_CONTACT_URL}; annual disclosure reports archive)"
 ROBOTSTXT_OBEY = True  # per-portal override: registry column `robots` = ignore (logged)
@@ -74,6 +81,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.hosts.AllowedHostsMiddleware": 50,
     "crawler.middlewares.stored.StoredDocumentsMiddleware": 60,
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.tls.TlsFallbackMiddleware": 555,  # sees a broken certificate first
     "crawler.middlewares.conditional.ConditionalRequestMiddleware": 560,
     "crawler.middlewares.warmup.WarmUpMiddleware": 579,
     "crawler.middlewares.redirects.JsRedirectMiddleware": 581,
@@ -86,6 +94,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 EXTENSIONS = {
+    "crawler.crawl_lock.CrawlLock": -10,  # first: nothing is written to a held archive
     "crawler.throttle.PoliteThrottle": 0,
     "crawler.extensions.CrawlRecorder": 0,
     "crawler.extensions.QuietLogs": 0,

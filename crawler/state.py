@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from scrapy import signals
 from scrapy.crawler import Crawler
 
+from .tls import TlsPolicy
+
 if TYPE_CHECKING:
     from .archive import Archive
     from .throttle import PoliteThrottle
@@ -34,6 +36,7 @@ class CrawlState:
         self.db_path: str = crawler.settings.get("NIANBAO_DB")
         # Empty: anything the registry leads to. Tests and the demo set "*.test".
         self.allowed_hosts: list[str] = host_patterns(crawler.settings.get("NIANBAO_ALLOWED_HOSTS"))
+        self.tls = TlsPolicy.from_settings(crawler.settings)  # crawler/tls.py
         self.run_id: int | None = None  # set when the spider opens (crawler.extensions)
         self.throttle: PoliteThrottle | None = None  # set by the throttle when enabled
         # What the last crawl learned per portal (set when the spider opens): where to start.

@@ -31,7 +31,7 @@ from .http import Request, Response, json_response
 from .model import Portal
 from .server import CONTROL_HOST, FarmServer, RequestLog
 from .sites import MUTATIONS, build_sites
-from .sites.base import TLS_OK, FarmState, Site
+from .sites.base import TLS_SERVED, FarmState, Site
 from .tls import server_context
 
 # The farm's portals: *.test names, and one documentation address (RFC 5737) for a portal that
@@ -109,10 +109,14 @@ class Farm:
     def start(self) -> Farm:
         self._rebuild()
         https_hosts = [
-            name for site in self._sites for name, cfg in site.hosts.items() if cfg.tls == TLS_OK
+            name
+            for site in self._sites
+            for name, cfg in site.hosts.items()
+            if cfg.tls in TLS_SERVED
         ]
         ssl_ctx = server_context(https_hosts, self.workdir)
-        self.server = FarmServer(self.state, self.log, ssl_ctx, self._control)
+        broken_ctx = server_context(https_hosts, self.workdir, broken=True)
+        self.server = FarmServer(self.state, self.log, ssl_ctx, self._control, broken_ctx)
         self.server.set_sites(self._sites)
         self._thread = threading.Thread(target=self._run, name="nianbao-farm", daemon=True)
         self._thread.start()
@@ -153,12 +157,19 @@ class Farm:
     # ---- what clients need ------------------------------------------------------------------
 
     @property
+    def ca_file(self) -> Path:
+        """The certificate a crawl of the farm trusts (``nianbao crawl --ca-file``)."""
+        return self.workdir / "farm-cert.pem"
+
+    @property
     def proxy_url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
     def env(self) -> dict[str, str]:
-        """Environment for a crawler subprocess: both proxy variables, no no_proxy."""
+        """Environment for a crawler subprocess: both proxy variables (no no_proxy), and the
+        farm's certificate as a CA to trust (it terminates TLS, as a corporate proxy does)."""
         return {
+            "NIANBAO_CA_FILE": str(self.ca_file),
             "http_proxy": self.proxy_url,
             "https_proxy": self.proxy_url,
             "HTTP_PROXY": self.proxy_url,
@@ -186,6 +197,8 @@ class Farm:
             log_level,
             "-s",
             f"NIANBAO_ALLOWED_HOSTS={self.allowed_hosts}",
+            "--ca-file",
+            str(self.ca_file),  # the farm terminates TLS: trusted as a corporate CA would be
             "-s",
             "AUTOTHROTTLE_START_DELAY=0",  # the farm's own delays are what is measured
             *extra,

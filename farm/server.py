@@ -30,7 +30,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .http import REASONS, Request, Response, http_date
-from .sites.base import TLS_HANDSHAKE_FAILURE, TLS_OK, FarmState, Site
+from .sites.base import TLS_BROKEN, TLS_HANDSHAKE_FAILURE, TLS_SERVED, FarmState, Site
 from .tls import HANDSHAKE_FAILURE_ALERT
 
 CONTROL_HOST = "farm.test"
@@ -96,10 +96,12 @@ class FarmServer:
         log: RequestLog,
         ssl_ctx: ssl.SSLContext,
         control: Callable[[Request], Response] | None = None,
+        broken_ctx: ssl.SSLContext | None = None,
     ) -> None:
         self.state = state
         self.log = log
         self.ssl_ctx = ssl_ctx
+        self.broken_ctx = broken_ctx or ssl_ctx  # for TLS_BROKEN hosts
         self.control = control
         self.hosts: dict[str, Site] = {}
         self._server: asyncio.base_events.Server | None = None
@@ -222,7 +224,7 @@ class FarmServer:
         cfg = site.hosts.get(host) if site else None
         try:
             if cfg is None or (
-                scheme == "https" and cfg.tls not in (TLS_OK, TLS_HANDSHAKE_FAILURE)
+                scheme == "https" and cfg.tls not in (*TLS_SERVED, TLS_HANDSHAKE_FAILURE)
             ):
                 entry.update(status=None, error="refused")
                 writer.transport.abort()
@@ -241,7 +243,7 @@ class FarmServer:
                 entry.update(error="tls-handshake-failure")
                 writer.close()
                 return None
-            await writer.start_tls(self.ssl_ctx)
+            await writer.start_tls(self.broken_ctx if cfg.tls == TLS_BROKEN else self.ssl_ctx)
             return host, "https"
         finally:
             entry["t_end"] = time.time()

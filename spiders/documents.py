@@ -29,6 +29,7 @@ def fetched(response: Response) -> Fetched:
         status=304 if response.meta.get("not_modified") else response.status,
         etag=(headers.get(b"ETag") or b"").decode("latin-1") or None,
         last_modified=(headers.get(b"Last-Modified") or b"").decode("latin-1") or None,
+        tls_verified=response.meta.get("tls_verified"),
     )
 
 

@@ -113,3 +113,23 @@ def test_a_forked_child_does_not_keep_the_lock(tmp_path):
     finally:
         os.kill(child, signal.SIGKILL)
         os.waitpid(child, 0)
+
+
+def test_plain_scrapy_crawl_holds_the_lock_too(tmp_path):
+    """``scrapy crawl portal`` (not through nianbao) refuses a held archive before writing."""
+    db = tmp_path / "archive.db"
+    proc = start_holder(db, 60)
+    try:
+        crawl = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "portal",
+             "-a", f"registry={ROOT / 'farm' / 'registry.csv'}",
+             "-s", f"NIANBAO_DB={db}", "-s", "LOG_LEVEL=WARNING"],
+            cwd=ROOT, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert crawl.returncode != 0
+        assert f"not crawling: {db} is in use by nianbao crawl --registry farm.csv" in crawl.stderr
+        assert f"(pid {proc.pid}" in crawl.stderr
+        assert not db.exists()  # nothing written
+    finally:
+        proc.kill()
+        proc.wait()

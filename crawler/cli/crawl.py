@@ -81,6 +81,13 @@ def print_outcomes(db_path: Path, codes: list[str] | None = None) -> None:
 @click.option("--no-browser", is_flag=True, help="Never render pages in Chromium.")
 @click.option("--fresh", is_flag=True, help="Start a new crawl even if the last one was cut short.")
 @click.option(
+    "--ca-file",
+    type=click.Path(exists=True, dir_okay=False),
+    envvar="NIANBAO_CA_FILE",
+    help="Also trust this CA certificate (PEM), e.g. a proxy's that terminates TLS. "
+    "Certificates are always verified; a broken one is fetched unverified and recorded.",
+)
+@click.option(
     "--log-level",
     default="INFO",
     show_default=True,
@@ -96,7 +103,18 @@ def print_outcomes(db_path: Path, codes: list[str] | None = None) -> None:
 )
 @wait_option
 def crawl(
-    registry, db_path, portals, years, delay, no_ocr, no_browser, fresh, log_level, extra, wait
+    registry,
+    db_path,
+    portals,
+    years,
+    delay,
+    no_ocr,
+    no_browser,
+    fresh,
+    ca_file,
+    log_level,
+    extra,
+    wait,
 ):
     """Crawl the registry's portals for annual reports and archive them.
 
@@ -119,6 +137,14 @@ def crawl(
     }
     if delay is not None:
         overrides["DOWNLOAD_DELAY"] = delay
+    if ca_file:
+        from ..tls import CAFileError, TlsPolicy
+
+        try:
+            TlsPolicy(ca_file=ca_file)  # refused now, not as a traceback from inside the crawl
+        except CAFileError as exc:
+            raise click.ClickException(str(exc)) from exc
+        overrides["NIANBAO_CA_FILE"] = ca_file
     for item in extra:
         key, _, value = item.partition("=")
         overrides[key.strip()] = value
@@ -126,7 +152,29 @@ def crawl(
     with holding(db_path, command_line(), wait):  # one crawl per archive, for its whole life
         run_crawl(settings, str(registry), ",".join(portals) or None, years)
     print_outcomes(db_path, [p.code for p in chosen])
+    print_tls_fallbacks(db_path)
     sys.exit(crawl_exit_status(db_path))
+
+
+def print_tls_fallbacks(db_path: Path) -> None:
+    """The run summary's TLS line: the portals fetched over unverified connections."""
+    from ..archive import Archive
+
+    archive = Archive(db_path)
+    rows = archive.db.execute(
+        "SELECT pr.portal_code, p.name, pr.tls_fallback FROM portal_runs pr "
+        "JOIN portals p ON p.code = pr.portal_code "
+        "WHERE pr.crawl_run = (SELECT max(id) FROM crawl_runs) AND pr.tls_fallback > 0 "
+        "ORDER BY pr.portal_code"
+    ).fetchall()
+    archive.close()
+    if rows:
+        fetches = sum(r[2] for r in rows)
+        who = ", ".join(f"{code} {name} ({n})" for code, name, n in rows)
+        click.echo(
+            f"TLS: {fetches} fetches over unverified connections (broken certificates, recorded "
+            f"in fetches.tls_verified = 0): {who}"
+        )
 
 
 def crawl_exit_status(db_path: Path) -> int:

@@ -39,6 +39,8 @@ MUTATIONS = {
     "downfile.jsp URL",
     "add": "青溪县城东街道 2024 report published late: a new article, first in the 年报 column "
     "(every dataproxy page shifts by one record)",
+    "broken-certificate": "弋溪县's https host serves an expired self-signed certificate that no "
+    "CA file vouches for (as many gov.cn hosts do)",
 }
 
 

@@ -23,6 +23,8 @@ Handler = Callable[[Request], Response | Awaitable[Response]]
 TLS_OK = "ok"  # CONNECT answered, TLS with the farm's self-signed certificate
 TLS_HANDSHAKE_FAILURE = "handshake-failure"  # CONNECT answered, then a TLS alert 40
 TLS_REFUSED = "refused"  # the connection is closed (as if port 443 refused)
+TLS_BROKEN = "broken-certificate"  # CONNECT answered, TLS with an expired self-signed certificate
+TLS_SERVED = (TLS_OK, TLS_BROKEN)  # hosts whose https URLs answer
 
 
 @dataclass
@@ -83,7 +85,8 @@ class Site:
         self.dynamic.append((host, re.compile(pattern), handler, tuple(methods)))
 
     def url(self, host: str, target: str) -> str:
-        scheme = "https" if self.hosts[host].tls == TLS_OK and self.prefers_https(host) else "http"
+        served = self.hosts[host].tls in TLS_SERVED
+        scheme = "https" if served and self.prefers_https(host) else "http"
         return f"{scheme}://{host}{target}"
 
     def prefers_https(self, host: str) -> bool:

@@ -40,7 +40,7 @@ from ..content import ContentStore
 from ..http import Request, Response, html, redirect
 from ..model import Decoy, Portal, Report
 from ..pages import esc, page
-from .base import TLS_OK, TLS_REFUSED, FarmState, Site
+from .base import TLS_BROKEN, TLS_OK, TLS_REFUSED, FarmState, Site
 from .common import decoy, decoy_body, finish, make_agencies, make_reports, number_id, report_html
 from .mini import add_minisite
 
@@ -172,7 +172,7 @@ class HostileSite(Site):
         self.add_host(OLD, tls=TLS_REFUSED)
         self.add_host(
             NEW,
-            tls=TLS_OK,
+            tls=TLS_BROKEN if "broken-certificate" in self.state.mutations else TLS_OK,
             robots=f"User-agent: *\nCrawl-delay: {1 * scale:g}\nDisallow: /admin/\n",
         )
         self.add_host(BARE, tls=TLS_REFUSED)
