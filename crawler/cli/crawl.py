@@ -81,6 +81,11 @@ def print_outcomes(db_path: Path, codes: list[str] | None = None) -> None:
 @click.option("--no-browser", is_flag=True, help="Never render pages in Chromium.")
 @click.option("--fresh", is_flag=True, help="Start a new crawl even if the last one was cut short.")
 @click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Live progress line on stderr (default: only when stderr is a terminal).",
+)
+@click.option(
     "--log-level",
     default="INFO",
     show_default=True,
@@ -96,7 +101,18 @@ def print_outcomes(db_path: Path, codes: list[str] | None = None) -> None:
 )
 @wait_option
 def crawl(
-    registry, db_path, portals, years, delay, no_ocr, no_browser, fresh, log_level, extra, wait
+    registry,
+    db_path,
+    portals,
+    years,
+    delay,
+    no_ocr,
+    no_browser,
+    fresh,
+    progress,
+    log_level,
+    extra,
+    wait,
 ):
     """Crawl the registry's portals for annual reports and archive them.
 
@@ -119,6 +135,8 @@ def crawl(
     }
     if delay is not None:
         overrides["DOWNLOAD_DELAY"] = delay
+    if progress is not None:  # neither flag: the setting (auto) decides
+        overrides["NIANBAO_PROGRESS"] = progress
     for item in extra:
         key, _, value = item.partition("=")
         overrides[key.strip()] = value
