@@ -43,6 +43,8 @@ NIANBAO_RESUME = True  # continue an unfinished crawl of the same registry inste
 # Documents stored less than this many days ago are not asked for again (pages still are, to
 # find new reports); older ones get a conditional request. 0 = re-validate every document.
 NIANBAO_REVALIDATE_DAYS = 7.0
+NIANBAO_PROGRESS = "auto"  # live progress line on stderr: auto = only on a terminal; or True/False
+NIANBAO_PROGRESS_INTERVAL = 2.0  # seconds between redraws of the progress line
 
 # TLS (crawler/tls.py): certificates verified against the system CAs plus this CA file (a
 # corporate proxy's, the sample farm's; several separated by commas); a portal whose
@@ -98,6 +100,7 @@ EXTENSIONS = {
     "crawler.throttle.PoliteThrottle": 0,
     "crawler.extensions.CrawlRecorder": 0,
     "crawler.extensions.QuietLogs": 0,
+    "crawler.progress.ProgressLine": 0,
 }
 
 # --- JavaScript pages: scrapy-playwright with Debian's Chromium, as a renderer only ----------

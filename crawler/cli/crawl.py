@@ -88,6 +88,11 @@ def print_outcomes(db_path: Path, codes: list[str] | None = None) -> None:
     "Certificates are always verified; a broken one is fetched unverified and recorded.",
 )
 @click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Live progress line on stderr (default: only when stderr is a terminal).",
+)
+@click.option(
     "--log-level",
     default="INFO",
     show_default=True,
@@ -112,6 +117,7 @@ def crawl(
     no_browser,
     fresh,
     ca_file,
+    progress,
     log_level,
     extra,
     wait,
@@ -145,6 +151,8 @@ def crawl(
         except CAFileError as exc:
             raise click.ClickException(str(exc)) from exc
         overrides["NIANBAO_CA_FILE"] = ca_file
+    if progress is not None:  # neither flag: the setting (auto) decides
+        overrides["NIANBAO_PROGRESS"] = progress
     for item in extra:
         key, _, value = item.partition("=")
         overrides[key.strip()] = value
