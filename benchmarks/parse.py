@@ -7,6 +7,11 @@ seconds per report and per page parsed in this process, the median wall time of 
 ``nianbao parse`` process (what a user waits for), and the peak memory of those processes.
 Targets: a ~10-page text PDF (row ``pdf_10_pages``) ≤ 0.5 s in process and ≤ 1.5 s as a fresh
 process; an OCR page ≤ 2 s; peak memory ≤ 500 MB.
+
+A second table puts the two PDF engines side by side on the text PDFs, in the same run: our
+parse with pages read by pdfminer (``NIANBAO_PDF_ENGINE=pdfminer``) and by PDFium (the default),
+and pdfplumber's own ``extract_tables`` + ``extract_text`` pass over the same file (what the parse
+cost before it read pdfminer's objects itself). Target: PDFium ≥ 5 × pdfplumber's pass.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ def pages_of(report: dict) -> int:
 def in_process(path: Path, repeat: int) -> tuple[float, int]:
     from parsers import parse_file
 
+    os.environ.pop("NIANBAO_PDF_ENGINE", None)
     parse_file(path, isolate=False)  # warm: imports, OCR models
     times = []
     report = {}
@@ -44,13 +50,47 @@ def in_process(path: Path, repeat: int) -> tuple[float, int]:
     return statistics.median(times), pages_of(report)
 
 
-def fresh_process(path: Path, repeat: int) -> tuple[float, float]:
+def engines(path: Path, repeat: int) -> dict[str, float]:
+    """Median in-process seconds: pdfplumber's own pass, our parse through each engine."""
+    import pdfplumber
+
+    from parsers import parse_file
+
+    def plumber() -> None:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                page.extract_tables()
+                page.extract_text()
+
+    def ours(engine: str):
+        def run() -> None:
+            os.environ["NIANBAO_PDF_ENGINE"] = engine
+            parse_file(path, isolate=False, ocr=False)
+
+        return run
+
+    out = {}
+    for name, run in (("pdfplumber", plumber), ("pdfminer", ours("pdfminer")),
+                      ("pdfium", ours("pdfium"))):  # fmt: skip
+        run()  # warm
+        times = []
+        for _ in range(repeat):
+            started = time.process_time()  # CPU time: steadier than wall time on a busy machine
+            run()
+            times.append(time.process_time() - started)
+        out[name] = statistics.median(times)
+    os.environ.pop("NIANBAO_PDF_ENGINE", None)
+    return out
+
+
+def fresh_process(path: Path, repeat: int, engine: str | None = None) -> tuple[float, float]:
     """Median wall time and the peak RSS (MB) of ``nianbao parse`` processes."""
     times, peaks = [], []
+    env = {**os.environ, **({"NIANBAO_PDF_ENGINE": engine} if engine else {})}
     for _ in range(repeat):
         started = time.perf_counter()
         with tempfile.TemporaryFile() as out:
-            proc = subprocess.Popen([str(NIANBAO), "parse", str(path)], stdout=out)
+            proc = subprocess.Popen([str(NIANBAO), "parse", str(path)], stdout=out, env=env)
             # wait4 gives this process's own peak (with the parse child it waited for), where
             # RUSAGE_CHILDREN would give the largest of every process so far.
             _, status, usage = os.wait4(proc.pid, 0)
@@ -113,6 +153,32 @@ def main() -> None:
             f"{statistics.median(per_page):7.3f} "
             + (f"{process[fmt][0]:9.2f} {process[fmt][1]:8.0f}" if fmt in process else "")
         )
+    print(
+        f"\n{'text PDF':14s} {'pages':>5s} {'pdfplumber':>10s} {'pdfminer':>9s} {'pdfium':>7s} "
+        f"{'× plumber':>9s} {'× pdfminer':>10s}"
+        + ("" if args.no_process else f" {'process pdfminer':>16s} {'pdfium':>7s}")
+    )
+    pdfs = [(f, p) for f in ("pdf", "borderless_pdf", "pdf_10_pages") for p in by_format[f]]
+    totals = {"pdfplumber": 0.0, "pdfminer": 0.0, "pdfium": 0.0}
+    for fmt, path in pdfs:
+        t = engines(path, args.repeat)
+        for k in totals:
+            totals[k] += t[k]
+        line = (
+            f"{fmt[:7] + ' ' + path.stem[:6]:14s} {in_process(path, 1)[1]:5d} "
+            f"{t['pdfplumber']:10.3f} {t['pdfminer']:9.3f} {t['pdfium']:7.3f} "
+            f"{t['pdfplumber'] / t['pdfium']:8.1f}× {t['pdfminer'] / t['pdfium']:9.1f}×"
+        )
+        if not args.no_process:
+            slow = fresh_process(path, max(1, args.repeat // 2), "pdfminer")[0]
+            fast = fresh_process(path, max(1, args.repeat // 2), "pdfium")[0]
+            line += f" {slow:16.2f} {fast:7.2f}"
+        print(line)
+    print(
+        f"{'all':14s} {'':5s} {totals['pdfplumber']:10.3f} {totals['pdfminer']:9.3f} "
+        f"{totals['pdfium']:7.3f} {totals['pdfplumber'] / totals['pdfium']:8.1f}× "
+        f"{totals['pdfminer'] / totals['pdfium']:9.1f}×   (CPU seconds, median of {args.repeat})"
+    )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak memory of this process (in-process parses, OCR models loaded): {rss:.0f} MB")
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 from .document import Block, Document, Table
 from .sniff import sniff
 
 MAX_PDF_PAGES = 200
+# The engine that reads PDF pages: "pdfium" (the default, several times faster) or "pdfminer"
+# (pdfplumber's); both give the same page objects (tests/test_pdf_engines.py).
+PDF_ENGINE_VARIABLE = "NIANBAO_PDF_ENGINE"
+
+
+def pdf_engine() -> str:
+    return os.environ.get(PDF_ENGINE_VARIABLE) or "pdfium"
+
+
 MAX_OCR_PAGES = 40  # annual reports run 5–30 pages; a 500-page scan is not one
 
 
@@ -100,7 +110,7 @@ def _extract(
     if kind == "pdf":
         from .pdf import extract_pdf
 
-        doc = extract_pdf(data, max_pages=MAX_PDF_PAGES, deadline=deadline)
+        doc = extract_pdf(data, max_pages=MAX_PDF_PAGES, deadline=deadline, engine=pdf_engine())
         if doc.image_pages and ocr and doc.warnings[-1:] != ["encrypted"]:
             _ocr_pdf(data, doc, deadline)
         elif doc.image_pages and not ocr:

@@ -5,6 +5,7 @@ Normalised labels are for matching only; stored raw text is never touched.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -27,6 +28,7 @@ def normalize(text: str) -> str:
     return _QUOTES.sub("", text)
 
 
+@functools.lru_cache(maxsize=8192)  # pure, and the same labels come back on every row
 def split_ordinal(label: str) -> tuple[str | None, str]:
     """``'(三)不予公开'`` → ``('三', '不予公开')``; ``'3.其他'`` → ``('3', '其他')``.
 
@@ -91,6 +93,7 @@ T3_GROUP_FINGERPRINTS = {
 }
 
 
+@functools.lru_cache(maxsize=16384)  # pure: every row's label is scored against every row key
 def t3_row_score(row_key: str, label: str) -> int:
     """How well a normalised label fits a t3 row: 0 (no), 1 (keyword), 2 (keyword + ordinal)."""
     ordinal, body = split_ordinal(label)

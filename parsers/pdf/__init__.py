@@ -18,12 +18,15 @@ section heading, away from any ruled table (a table delivered as an image).
 Nothing here raises on bad input: broken, truncated or password-protected files give
 ``extraction="none"`` and a warning.
 
-How: glyphs, rulings and pictures are read straight from pdfminer's layout objects (cheaper
-than pdfplumber's per-glyph dicts), the ruled tables come from pdfplumber's ``TableFinder`` fed
-with those rulings (plus the outer sides of open-sided tables), and everything else is plain
-geometry. Diagonal glyphs (watermarks) are dropped; fake-bold double prints are merged.
+How: glyphs, rulings and pictures are read through PDFium (``pdfium_objects``; several times
+faster), or straight from pdfminer's layout objects (``glyphs``) for files PDFium cannot open and
+rotated or offset pages — both give the same objects (docs/parsing.md, "The PDF engine"). The
+ruled tables come from pdfplumber's ``TableFinder`` fed with those rulings (plus the outer sides
+of open-sided tables), and everything else is plain geometry. Diagonal glyphs (watermarks) are
+dropped; fake-bold double prints are merged.
 
-Modules, in the order the pages flow through them: ``glyphs`` (pdfminer objects of a page),
+Modules, in the order the pages flow through them: ``pdfium_objects`` or ``glyphs`` (the objects
+of a page, through PDFium or pdfminer),
 ``lines`` (glyphs → text lines), ``ruled`` (ruled tables), ``page`` (one page), ``furniture``
 (page numbers, running headers), ``borderless`` (tables without rulings), ``paragraphs``,
 ``assemble`` (all pages → blocks) and ``reader`` (the entry point, ``extract_pdf``).

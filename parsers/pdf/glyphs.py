@@ -71,6 +71,27 @@ class _Objects:
     rotated: int = 0  # glyphs set at a slant
 
 
+def add_edge(
+    edges: list[dict[str, Any]], x0: float, top: float, x1: float, bottom: float, orientation: str
+) -> None:
+    """A ruling segment, in pdfplumber's edge format (what ``TableFinder`` takes)."""
+    if x1 - x0 < 1 and bottom - top < 1:
+        return  # the short sides of a hairline rectangle (Word draws borders that way)
+    edges.append(
+        {
+            "object_type": "edge",
+            "orientation": orientation,
+            "x0": x0,
+            "x1": x1,
+            "top": top,
+            "bottom": bottom,
+            "doctop": top,
+            "width": x1 - x0,
+            "height": bottom - top,
+        }
+    )
+
+
 def _page_objects(page: Any) -> _Objects:
     """Read pdfminer's layout objects directly.
 
@@ -86,21 +107,7 @@ def _page_objects(page: Any) -> _Objects:
     edges = out.edges
 
     def edge(x0: float, top: float, x1: float, bottom: float, orientation: str) -> None:
-        if x1 - x0 < 1 and bottom - top < 1:
-            return  # the short sides of a hairline rectangle (Word draws borders that way)
-        edges.append(
-            {
-                "object_type": "edge",
-                "orientation": orientation,
-                "x0": x0,
-                "x1": x1,
-                "top": top,
-                "bottom": bottom,
-                "doctop": top,
-                "width": x1 - x0,
-                "height": bottom - top,
-            }
-        )
+        add_edge(edges, x0, top, x1, bottom, orientation)
 
     def walk(objs: Any) -> None:
         for obj in objs:

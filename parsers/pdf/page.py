@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..document import Table
-from .glyphs import _page_objects
+from .glyphs import _Objects, _page_objects
 from .lines import _group_lines, _Line
 from .ruled import _outside, _ruled_tables
 
@@ -33,11 +33,18 @@ class _PageOut:
 
 
 def _read_page(
-    page: Any, number: int, warnings: list[str], cid_pages: list[int], dropped: list[int]
+    page: Any,
+    number: int,
+    warnings: list[str],
+    cid_pages: list[int],
+    dropped: list[int],
+    objs: _Objects | None = None,
 ) -> _PageOut:
+    """``page``: its ``width``, ``height`` and ``bbox``; ``objs`` what it holds (read from the
+    pdfplumber page through pdfminer when not given)."""
     width, height = float(page.width), float(page.height)
     out = _PageOut(number, width, height, f"pdf:{round(width)}x{round(height)}")
-    objs = _page_objects(page)
+    objs = objs if objs is not None else _page_objects(page)
     chars = objs.chars
     if objs.bad >= CID_PAGE_GLYPHS or (
         objs.bad and objs.bad >= CID_PAGE_RATIO * (len(chars) + objs.bad)

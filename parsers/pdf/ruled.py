@@ -53,10 +53,8 @@ def _ruled_tables(
     if len(objs.edges) > MAX_RULING_EDGES:
         warnings.append(f"page {number}: {len(objs.edges)} ruling segments, tables not searched")
         return [], [], []
-    from pdfplumber.table import TableFinder, TableSettings
-
     edges = objs.edges + _open_sides(objs.edges)
-    finder = TableFinder(_EdgePage(edges, tuple(page.bbox)), TableSettings.resolve(TABLE_SETTINGS))
+    finder = _finder(_EdgePage(edges, tuple(page.bbox)))
     groups: list[tuple[list[_Box], _Box]] = [(list(ft.cells), ft.bbox) for ft in finder.tables]
     # pdfplumber drops one-cell tables; a lone box may still be a table's cut-off caption row
     grouped = {tuple(c) for cells, _ in groups for c in cells}
@@ -95,6 +93,83 @@ def _ruled_tables(
             tables.append(table)
             bboxes.append(bbox)
     return tables, bboxes, solos
+
+
+def _finder(page: _EdgePage) -> Any:
+    """pdfplumber's ``TableFinder`` for the page, its cells found by ``_cells``."""
+    from pdfplumber.table import Table as PlumberTable
+    from pdfplumber.table import (
+        TableFinder,
+        TableSettings,
+        cells_to_tables,
+        edges_to_intersections,
+    )
+
+    class _Finder(TableFinder):
+        # TableFinder.__init__'s steps, with the cells found by _cells
+        def __init__(self, page: Any, settings: TableSettings) -> None:
+            self.page = page
+            self.settings = settings
+            self.edges = self.get_edges()
+            self.intersections = edges_to_intersections(
+                self.edges, settings.intersection_x_tolerance, settings.intersection_y_tolerance
+            )
+            self.cells = _cells(self.intersections)
+            self.tables = [PlumberTable(self.page, group) for group in cells_to_tables(self.cells)]
+
+    return _Finder(page, TableSettings.resolve(TABLE_SETTINGS))
+
+
+def _cells(intersections: dict) -> list[_Box]:
+    """pdfplumber's ``intersections_to_cells``, the same cells in the same order, without its
+    quadratic rescans: each point's edges (by bbox, as it compares them) are made a set once,
+    and the points below and right of a point are looked up by column and row."""
+    points = sorted(intersections)
+    v = {
+        p: {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in d["v"]}
+        for p, d in intersections.items()
+    }
+    h = {
+        p: {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in d["h"]}
+        for p, d in intersections.items()
+    }
+
+    def connects(a: tuple, b: tuple) -> bool:
+        return (a[0] == b[0] and not v[a].isdisjoint(v[b])) or (
+            a[1] == b[1] and not h[a].isdisjoint(h[b])
+        )
+
+    columns: dict[float, list] = {}
+    rows: dict[float, list] = {}
+    for p in points:  # in sorted order: a point's later neighbours follow it in its lists
+        columns.setdefault(p[0], []).append(p)
+        rows.setdefault(p[1], []).append(p)
+    at_column = {p: k for lst in columns.values() for k, p in enumerate(lst)}
+    at_row = {p: k for lst in rows.values() for k, p in enumerate(lst)}
+    cells: list[_Box] = []
+    for pt in points[:-1]:
+        below = columns[pt[0]][at_column[pt] + 1 :]
+        right = rows[pt[1]][at_row[pt] + 1 :]
+        found = None
+        for below_pt in below:
+            if not connects(pt, below_pt):
+                continue
+            for right_pt in right:
+                if not connects(pt, right_pt):
+                    continue
+                corner = (right_pt[0], below_pt[1])
+                if (
+                    corner in intersections
+                    and connects(corner, right_pt)
+                    and connects(corner, below_pt)
+                ):
+                    found = (pt[0], pt[1], corner[0], corner[1])
+                    break
+            if found:
+                break
+        if found:
+            cells.append(found)
+    return cells
 
 
 def _open_sides(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
