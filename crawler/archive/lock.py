@@ -1,5 +1,5 @@
 """One writing command per archive: ``hold(db_path, command)`` for a crawl's life, a reparse, an
-import (and a future merge).
+import, a merge.
 
 Two crawls writing one archive at once fight over SQLite's single writer ("database is
 locked") and over the same run's frontier. The lock is an ``flock`` on ``<archive>.lock``

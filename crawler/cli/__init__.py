@@ -19,7 +19,7 @@ def cli() -> None:
     annual reports) of China's county-level governments."""
 
 
-from . import archive, backup, crawl, parse, registry, schedule, status  # noqa: E402, F401  (each adds its commands)
+from . import archive, backup, crawl, merge, parse, registry, schedule, status  # noqa: E402, F401  (each adds its commands)
 
 
 def main() -> None:  # pragma: no cover - console entry point
