@@ -121,9 +121,12 @@ def merged(target: Path, *names: str, sources: dict[str, Path]) -> Path:
 
 def test_two_workers_archives_merged_keep_every_report_document_and_run(sources, tmp_path):
     target = tmp_path / "archive.db"
+    untouched = sources["A"].read_bytes()
     done = nianbao("merge", str(sources["A"]), str(sources["B"]), "--into", str(target))
     assert done.returncode == 0, done.stderr
-    assert f"{sources['A']}: 1 reports (1 new" in done.stdout
+    assert sources["A"].read_bytes() == untouched  # a source is only read
+    assert f"{sources['A']}: reports 1 (1 new, 0 replaced" in done.stdout
+    assert "runs +1, fetches +1, portal outcomes +1, portals +1" in done.stdout
     reports = by_key(target)
     expected = {**by_key(sources["A"]), **by_key(sources["B"])}
     assert sorted(reports) == sorted(expected) and len(reports) == 2

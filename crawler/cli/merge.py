@@ -61,11 +61,11 @@ def _summary(counts: dict) -> str:
 
     reports = n("reports") + n("reports", "replaced") + n("reports", "kept")
     text = (
-        f"{reports} reports ({n('reports')} new, {n('reports', 'replaced')} replaced by a "
-        f"better document, {n('reports', 'kept')} kept), {n('documents')} new documents "
-        f"({n('files', 'copied')} files copied), {n('crawl_runs')} new runs, "
-        f"{n('fetches')} new fetches, {n('portal_runs')} portal outcomes, "
-        f"{n('portals')} new portals"
+        f"reports {reports} ({n('reports')} new, {n('reports', 'replaced')} replaced by a "
+        f"better document, {n('reports', 'kept')} kept), documents +{n('documents')} "
+        f"({n('files', 'copied')} files copied), runs +{n('crawl_runs')}, "
+        f"fetches +{n('fetches')}, portal outcomes +{n('portal_runs')}, "
+        f"portals +{n('portals')} ({n('portals', 'replaced')} updated by a later crawl)"
     )
     broken = n("files", "missing") + n("files", "corrupt")
     if broken:
