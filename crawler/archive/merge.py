@@ -26,12 +26,13 @@ from collections import Counter
 from pathlib import Path
 
 from . import findings, indicators
+from .columns import WIDE
 from .reports import _EXTRACTION_RANK, _KEPT_WHEN_UNKNOWN
 from .schema import migrations
 from .store import DocumentStore, files_dir_for, sha256
 
 REBUILD_OVER = 500  # more reports touched than this: recompute all findings, not one by one
-_CONTENT = ("cells", "checks", "applications", "review_litigation", "proactive_disclosure")
+_CONTENT = ("cells", "checks", *WIDE)  # the rows a report's content is made of
 _NOT_CROSS_YEAR = "rule NOT LIKE 'X\\_%' ESCAPE '\\'"
 _FETCH_KEY = (
     "url = :url AND fetched_at = :fetched_at AND crawl_run IS :crawl_run "
