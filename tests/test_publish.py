@@ -618,6 +618,29 @@ async def test_a_search_matching_very_many_reports_skips_count_and_facets(ds, sa
 
 
 @pytest.mark.asyncio
+async def test_a_search_too_costly_to_facet_pages_by_walking_the_sort_order(
+    ds, sample, monkeypatch
+):
+    """Matches within BIG but over the count-and-facet budget (林业局 at national scale: ~16,000):
+    no count or facets, and the page tests each report of the sort order against the set of
+    matches, built once — not the index asked once per report walked (~150 ms against ~5)."""
+    from crawler.publish import search_filter
+
+    monkeypatch.setattr(search_filter, "BUDGET_MS", 0)  # nothing fits: every search is "big"
+    expected = containing(sample, "复议")
+    data = (await get(ds, "/archive/reports.json?_search=复议&_size=max")).json()
+    assert "+id IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH" in data["query"]["sql"]
+    assert "EXISTS" not in data["query"]["sql"]
+    assert data["filtered_table_rows_count"] is None and data["facet_results"] == {}
+    assert {r[0] for r in data["rows"]} == expected
+    newest_first = [r[0] for r in data["rows"]]
+    everything = (await get(ds, "/archive/reports.json?_size=max")).json()["rows"]
+    assert newest_first == [r[0] for r in everything if r[0] in expected]  # the same order
+    page = (await get(ds, "/archive/reports?_search=复议")).text
+    assert "too many to facet quickly" in page
+
+
+@pytest.mark.asyncio
 async def test_chart_sums_follow_a_change_of_the_archive(sample, tmp_path):
     db = tmp_path / "archive.db"
     shutil.copy(sample.path, db)
