@@ -31,6 +31,7 @@ class Cell:
     x1: float
     page: int | None = None
     bbox: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom on its page
+    confidence: float | None = None  # OCR'd: the lowest recognition score of its text boxes
 
     @property
     def xc(self) -> float:

@@ -62,6 +62,7 @@ def test_text_layer_formats_every_cell(entry):
     report = parsed(str(REPORTS / entry["file"]))
     assert report["extraction"] == "text", report["warnings"]
     assert cell_errors(report, entry["seed"]) == []
+    assert not any("confidence" in c for c in report["cells"])  # read, not recognised
 
 
 @pytest.mark.parametrize("entry", entries((*TEXT_FORMATS, *OCR_FORMATS)))
@@ -84,6 +85,9 @@ def test_scanned_documents_every_cell(entry):
     report = parsed(str(REPORTS / entry["file"]))
     assert report["extraction"] == "ocr", report["warnings"]
     assert cell_errors(report, entry["seed"]) == []
+    # every cell read from the picture says how sure the recogniser was of it
+    printed = [c for c in report["cells"] if c["raw"]]
+    assert printed and all(0.5 <= c["confidence"] <= 1 for c in printed)
 
 
 @pytest.mark.parametrize("entry", entries(("image",)))

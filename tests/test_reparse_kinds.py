@@ -117,6 +117,15 @@ def test_each_kind_has_cells_to_lose(built):
         "SELECT url, page_number FROM report_documents WHERE page_of IS NOT NULL ORDER BY 2"
     ).fetchall()
     assert pages == [(u, n) for n, u in enumerate(PICTURES, 1)]  # the printed order, recorded
+    # what OCR read carries its recognition confidence in the archive; a text layer none
+    sure = dict(
+        con.execute(
+            "SELECT report_id, sum(confidence IS NOT NULL AND confidence BETWEEN 0.5 AND 1) "
+            "* 1.0 / sum(raw != '') FROM cells GROUP BY report_id"
+        )
+    )
+    assert sure[ids["scan"]] == sure[ids["pictures"]] == 1.0
+    assert all(sure[i] == 0 for kind, i in ids.items() if kind not in ("scan", "pictures"))
 
 
 def test_reparse_all_keeps_every_kind_and_its_ids(built, tmp_path):

@@ -281,6 +281,7 @@ class ReportsMixin:
                     "page": c.get("page"),
                     "flags": ",".join(c["flags"]) if c.get("flags") else None,
                     "bbox": json.dumps(c["bbox"]) if c.get("bbox") else None,
+                    "confidence": c.get("confidence"),
                 }
                 for c in parsed["cells"]
             ),

@@ -383,3 +383,10 @@ def m007_checks_by_status(db: sqlite_utils.Database) -> None:
             ON checks(status, report_id, rule, scope, severity);
         """
     )
+
+
+@migrations()
+def m008_cells_confidence(db: sqlite_utils.Database) -> None:
+    """``cells.confidence``: for a cell read by OCR, the lowest recognition score of its text
+    (0–1); NULL for cells read from a text layer or a document's own table."""
+    db.execute("ALTER TABLE cells ADD COLUMN confidence REAL")

@@ -219,6 +219,9 @@ def tables() -> dict[str, dict]:
                 "unit": "件, 万元, 项 … when the table or the cell says",
                 "page": "Page of the document it was read from",
                 "flags": "Parser flags (comma-separated)",
+                "bbox": "Where it was printed on the page: [x0, top, x1, bottom] in PDF points",
+                "confidence": "Read by OCR: how sure the recogniser was (0–1, its least sure "
+                "text); empty for text that was read, not recognised",
             },
         },
         "checks": {

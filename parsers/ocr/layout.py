@@ -26,12 +26,15 @@ _DIGIT_FIXES = str.maketrans("OoIl", "0011")
 def _table(grid: _Grid, width: int, height: int, page: int) -> Table:
     rows: list[list[Cell]] = [[] for _ in range(len(grid.ys) - 1)]
     for g, (r0, c0, r1, c1) in _extents(grid).items():
-        lines = _group_lines(grid.boxes.get(g, []))
+        boxes = grid.boxes.get(g, [])
+        lines = _group_lines(boxes)
         # Text wraps inside cells mid-word ("办\n理", "1\n2"): join the lines with nothing.
         text = _fix_digits("".join("".join(b.text for b in line) for line in lines))
         x0, x1 = float(grid.xs[c0]), float(grid.xs[c1 + 1])
         bbox = (x0, float(grid.ys[r0]), x1, float(grid.ys[r1 + 1]))
-        rows[r0].append(Cell(text, x0, x1, page, bbox))
+        # A cell is as sure as its least sure box: one doubtful digit makes a doubtful number.
+        confidence = min((b.score for b in boxes), default=None)
+        rows[r0].append(Cell(text, x0, x1, page, bbox, confidence))
     for row in rows:
         row.sort(key=lambda cell: cell.x0)
     return Table(

@@ -29,6 +29,7 @@ class CellOut:
     # How the value was decided when the print alone did not say: "digit-split" (a digit run
     # whose separators were lost, split the one way the table adds up).
     inferred: str | None = None
+    confidence: float | None = None  # OCR'd: the recognition score of the printed cell
 
     def as_dict(self) -> dict:
         """The cell as the parse output prints it, with where it was printed when known
@@ -68,6 +69,8 @@ class CellOut:
             out["inferred"] = self.inferred
         if self.bbox:
             out["bbox"] = [round(float(v), 1) for v in self.bbox]
+        if self.confidence is not None:
+            out["confidence"] = round(float(self.confidence), 3)
         return out
 
     def _marks(self) -> tuple[str, ...]:

@@ -256,6 +256,7 @@ class _T2Row:
             printed.bbox if printed else None,
             spec.unit_of(col) if spec.unit_of(col) != "unknown" else None,
             unknown=unknown,
+            confidence=printed.confidence if printed else None,
             label_match="fuzzy" if self.fuzzy_label else None,
             label=self.fuzzy_label,
             inferred=inferred,

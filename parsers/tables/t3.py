@@ -230,7 +230,17 @@ def _read_rows(
             result.cells.extend(_cell(spec, key, c, raw, row, unknown=True) for c in cols)
             continue
         result.cells.extend(
-            _cell(spec, key, c, values[c].text, row, values[c].page, values[c].bbox) for c in cols
+            _cell(
+                spec,
+                key,
+                c,
+                values[c].text,
+                row,
+                values[c].page,
+                values[c].bbox,
+                confidence=values[c].confidence,
+            )
+            for c in cols
         )
     return runs
 
@@ -246,6 +256,7 @@ def _cell(
     *,
     unknown: bool = False,
     inferred: str | None = None,
+    confidence: float | None = None,
 ) -> CellOut:
     fuzzy = row.match == "fuzzy"
     return CellOut(
@@ -259,6 +270,7 @@ def _cell(
         label_match="fuzzy" if fuzzy else None,
         label=row.raw_label if fuzzy else None,
         inferred=inferred,
+        confidence=confidence,
     )
 
 

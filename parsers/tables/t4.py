@@ -73,7 +73,15 @@ def parse_t4(fragments: list[Fragment]) -> TableResult:
     for r, c in _KEYS:
         cell = assigned.get((r, c), Cell("", 0, 0, page))
         result.cells.append(
-            CellOut("t4_review_litigation", r, c, cell.text, cell.page or page, bbox=cell.bbox)
+            CellOut(
+                "t4_review_litigation",
+                r,
+                c,
+                cell.text,
+                cell.page or page,
+                bbox=cell.bbox,
+                confidence=cell.confidence,
+            )
         )
     return result
 
