@@ -272,3 +272,41 @@ def test_many_reports_recompute_all_findings_with_the_same_result(sources, tmp_p
     assert len(rows) > 50 and rows == conn(two).execute(sql).fetchall()
     flags = "SELECT flag_key FROM flags ORDER BY 1"
     assert conn(one).execute(flags).fetchall() == conn(two).execute(flags).fetchall()
+
+
+@pytest.mark.e2e
+def test_two_workers_crawling_halves_of_the_farm_merge_into_the_whole(tmp_path):
+    """The multi-machine workflow that works today: each worker crawls its share of the
+    registry into its own archive, and the merged archive holds every report of the farm once,
+    whichever archive comes first."""
+    import farm
+    from farm.evaluate import score
+
+    halves = (["990101", "990102", "990201", "990301"],
+              ["990401", "990402", "990403", "990404", "990501", "990601", "990602", "990603",
+               "990604"])  # fmt: skip
+    with farm.start(time_scale=0.05) as f:
+        for name, codes in zip("ab", halves, strict=True):
+            argv, env = f.crawl_command(
+                tmp_path / f"{name}.db", *(a for c in codes for a in ("--portal", c)),
+                "--delay", "0.1",
+            )  # fmt: skip
+            proc = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True)
+            assert proc.returncode in (0, 1), proc.stderr[-2000:]
+        counts = {}
+        for order in ("ab", "ba"):
+            into = tmp_path / f"{order}.db"
+            sources = [str(tmp_path / f"{n}.db") for n in order]
+            merged = subprocess.run(
+                [sys.executable, "-m", "crawler", "merge", *sources, "--into", str(into)],
+                cwd=ROOT, capture_output=True, text=True, timeout=600,
+            )  # fmt: skip
+            assert merged.returncode == 0, merged.stderr[-2000:]
+            scores = score(into, f.manifest).values()
+            assert sum(s.found for s in scores) == sum(s.must for s in scores) > 200
+            assert sum(len(s.wrong) + len(s.duplicates) for s in scores) == 0
+            con = sqlite3.connect(into)
+            counts[order] = [con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                             for t in TABLES]  # fmt: skip
+            con.close()
+    assert counts["ab"] == counts["ba"]
