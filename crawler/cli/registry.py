@@ -155,3 +155,32 @@ def export(db_path: Path, out: Path) -> None:
                  r["platform"] or "", js, r["status"] or "", r["learned"] or ""]
             )  # fmt: skip
     click.echo(f"{out}: the registry of {db_path}, with what the crawls learned", err=True)
+
+
+@registry.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--parts", type=click.IntRange(min=1), required=True, help="How many workers.")
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), required=True)
+def split(path: Path, parts: int, out_dir: Path) -> None:
+    """Cut a registry into PARTS registries, one per crawl worker, keeping portals that share a
+    host in one part (so that no host is crawled by two workers at once). Crawl each part into
+    its own archive, then combine them with `nianbao merge`."""
+    from ..registry import RegistryError, parse_registry
+    from ..registry.split import host_of, split_rows
+
+    try:
+        parse_registry(path.read_text(encoding="utf-8-sig"), str(path))
+    except RegistryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        header, rows = list(reader.fieldnames or []), list(reader)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for k, share in enumerate(split_rows(rows, parts), 1):
+        out = out_dir / f"{path.stem}-{k}-of-{parts}.csv"
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, header, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(share)
+        hosts = len({host_of(r) for r in share})
+        click.echo(f"{out}: {len(share)} portals on {hosts} hosts")
