@@ -260,3 +260,41 @@ def test_cookie_domains_are_judged_with_the_bundled_suffix_list():
     # No network: the list that ships with tldextract decides (suffix_list_urls=()).
     assert is_public_domain("gov.cn")
     assert not is_public_domain("qingxi.gov.cn")
+
+
+# --- warm-up -------------------------------------------------------------------------------------
+
+
+def test_pages_answered_tiny_together_share_one_warm_up_of_their_host():
+    from crawler.middlewares.warmup import WarmUpMiddleware
+
+    crawler = crawler_with()
+    mw = build(WarmUpMiddleware, crawler)
+    homes = []
+
+    class Engine:  # the home page takes a moment, as on a slow portal
+        async def download_async(self, request):
+            homes.append(request.url)
+            await asyncio.sleep(0.05)
+            return html(request.url, "<html>home</html>")
+
+    crawler.engine = Engine()
+    tiny = "<html><head><script>var _w=1;</script></head><body></body></html>"
+    sent = [Request(f"https://www.yxx.gov.cn.test/art/{i}.html", meta={"kind": "article"})
+            for i in range(4)]  # fmt: skip
+    for request in sent:  # all four left before any warm-up
+        mw.process_request(request)
+
+    async def answers():
+        first = await asyncio.gather(*(mw.process_response(r, html(r.url, tiny)) for r in sent[:3]))
+        late = await mw.process_response(sent[3], html(sent[3].url, tiny))  # after the warm-up
+        return [*first, late]
+
+    again = asyncio.run(answers())
+    assert homes == ["https://www.yxx.gov.cn.test/"]  # one warm-up, not four
+    assert [a.url for a in again] == [r.url for r in sent]  # every page asked once more
+    assert all(isinstance(a, Request) and a.meta["warmed_up"] and a.dont_filter for a in again)
+    fresh = Request("https://www.yxx.gov.cn.test/art/9.html", meta={"kind": "article"})
+    mw.process_request(fresh)  # sent after the warm-up: tiny again means warm up again
+    asyncio.run(mw.process_response(fresh, html(fresh.url, tiny)))
+    assert len(homes) == 2

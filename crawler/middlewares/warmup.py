@@ -1,8 +1,15 @@
 """A tiny 200 where a page should be (a WAF that wants the home page seen first): fetch the
-home page, then ask once more (portals.md §4.2)."""
+home page, then ask once more (portals.md §4.2).
+
+One warm-up per host at a time: the pages already on their way when the first tiny answer came
+back come back tiny too, and each asking for its own home page would hit the home page of a
+portal that is already suspicious of us several times in a row. A tiny answer waits for the
+warm-up in flight, and one sent before a warm-up finished is simply asked again.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from urllib.parse import urlsplit
 
@@ -17,6 +24,13 @@ class WarmUpMiddleware:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.tiny = crawler.settings.getint("NIANBAO_WARMUP_BELOW_BYTES")
+        self.warming: dict[str, asyncio.Future] = {}  # host → its warm-up in flight
+        self.warmed: dict[str, int] = {}  # host → warm-ups finished so far
+
+    def process_request(self, request: Request):
+        # how many warm-ups of its host had finished when the request left
+        request.meta["warm_generation"] = self.warmed.get(urlsplit(request.url).netloc, 0)
+        return None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler):
@@ -37,19 +51,32 @@ class WarmUpMiddleware:
         if not self._applies(request, response):
             return response
         parts = urlsplit(request.url)
-        home = f"{parts.scheme}://{parts.netloc}/"
-        logger.info(
-            "tiny answer (%d bytes) at %s: warming up on %s", len(response.body), request.url, home
-        )
+        host = parts.netloc
+        if request.meta.get("warm_generation", 0) >= self.warmed.get(host, 0):
+            warming = self.warming.get(host)
+            if warming is None:
+                warming = self.warming[host] = asyncio.ensure_future(
+                    self._warm_up(f"{parts.scheme}://{host}/", request, len(response.body))
+                )
+            if not await asyncio.shield(warming):
+                return response
+        again = request.replace(dont_filter=True)
+        again.meta["warmed_up"] = True
+        return again
+
+    async def _warm_up(self, home: str, request: Request, size: int) -> bool:
+        host = urlsplit(home).netloc
+        logger.info("tiny answer (%d bytes) at %s: warming up on %s", size, request.url, home)
         try:
             await self.crawler.engine.download_async(
                 Request(
                     home, dont_filter=True, meta={"warmed_up": True, "dont_obey_robotstxt": True}
                 )
             )
+            return True
         except Exception as exc:
             logger.info("warm-up of %s failed: %s", home, exc)
-            return response
-        again = request.replace(dont_filter=True)
-        again.meta["warmed_up"] = True
-        return again
+            return False
+        finally:
+            self.warmed[host] = self.warmed.get(host, 0) + 1
+            self.warming.pop(host, None)
