@@ -11,7 +11,8 @@ merge is idempotent (merging a source again adds nothing) and order-independent:
   fields filled from the source's);
 * reports by ``report_key``: their report_documents and revisions are united, and the
   content (row, cells, checks, wide rows, search entry) is that of the better document —
-  higher quality (``quality``), then the later first-seen document, then the larger sha256.
+  higher quality (``reports.stored_quality``), then the later first-seen document, then the
+  larger sha256.
 
 The cross-year checks and the findings of every report added or replaced are recomputed after.
 A source is read in one read-only snapshot and never written; everything one source brings is
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from . import findings, indicators
 from .columns import WIDE
-from .reports import _EXTRACTION_RANK, _KEPT_WHEN_UNKNOWN
+from .reports import _KEPT_WHEN_UNKNOWN, stored_quality
 from .schema import migrations
 from .store import DocumentStore, files_dir_for, sha256
 
@@ -146,11 +147,10 @@ class _Merge:
         self.reports()
         self.recompute()
 
-    def _insert(self, table: str, row: dict) -> int:
-        columns = ", ".join(f"[{k}]" for k in row)
-        marks = ", ".join(f":{k}" for k in row)
-        cur = self.db.execute(f"INSERT INTO [{table}] ({columns}) VALUES ({marks})", row)
-        return cur.lastrowid
+    def _insert(self, table: str, row: dict, *, ignore: bool = False):
+        """Insert ``row`` (its keys are the columns); the cursor tells its id and whether a
+        row was added (``ignore``: not when its key is there already)."""
+        return self.db.execute(_insert_sql(table, list(row), ignore=ignore), row)
 
     # --- documents and their files ------------------------------------------------------
 
@@ -204,7 +204,7 @@ class _Merge:
                 [run["started"], run["registry"], run["args"]],
             ).fetchone()
             if mine is None:
-                self.runs[source_id] = self._insert("crawl_runs", run)
+                self.runs[source_id] = self._insert("crawl_runs", run).lastrowid
                 self.counts["crawl_runs", "added"] += 1
                 continue
             self.runs[source_id] = mine[0]
@@ -238,11 +238,7 @@ class _Merge:
     def portal_runs(self) -> None:
         for row in _rows(self.src, "SELECT * FROM portal_runs"):
             row["crawl_run"] = self.runs[row["crawl_run"]]
-            columns = ", ".join(f"[{k}]" for k in row)
-            marks = ", ".join(f":{k}" for k in row)
-            cur = self.db.execute(
-                f"INSERT OR IGNORE INTO portal_runs ({columns}) VALUES ({marks})", row
-            )
+            cur = self._insert("portal_runs", row, ignore=True)
             self.counts["portal_runs", "added" if cur.rowcount else "skipped"] += 1
 
     def fetches(self) -> None:
@@ -273,7 +269,7 @@ class _Merge:
 
     def _add_report(self, report: dict) -> None:
         row = {k: v for k, v in report.items() if k != "id"}
-        new_id = self._insert("reports", row)
+        new_id = self._insert("reports", row).lastrowid
         self._copy_content(report["id"], new_id)
         self._copy_history(report["id"], new_id)
         self.target._index(new_id, row)
@@ -306,9 +302,10 @@ class _Merge:
         document, then the larger sha256: the same answer whichever archive is the target."""
         if report["document_sha256"] == mine["document_sha256"]:
             return False
-        theirs = (*_quality(self.src, report), self._first_seen(report), report["document_sha256"])
-        ours = (*_quality(self.db.conn, mine), self._first_seen(mine), mine["document_sha256"])
-        return theirs > ours
+        return self._rank(self.src, report) > self._rank(self.db.conn, mine)
+
+    def _rank(self, conn: sqlite3.Connection, report: dict) -> tuple:
+        return (*stored_quality(conn, report), self._first_seen(report), report["document_sha256"])
 
     def _first_seen(self, report: dict) -> str:
         row = self.db.execute(
@@ -349,12 +346,7 @@ class _Merge:
         rows = _rows(self.src, f"SELECT * FROM [{table}] WHERE report_id = ?{where}", [source_id])
         if not rows:
             return
-        columns = list(rows[0])
-        sql = (
-            f"INSERT {'OR IGNORE ' if ignore else ''}INTO [{table}] "
-            f"({', '.join(f'[{c}]' for c in columns)}) "
-            f"VALUES ({', '.join(f':{c}' for c in columns)})"
-        )
+        sql = _insert_sql(table, list(rows[0]), ignore=ignore)
         self.db.conn.executemany(sql, ({**r, "report_id": report_id} for r in rows))
 
     # --- what spans reports -------------------------------------------------------------
@@ -373,6 +365,12 @@ class _Merge:
             self.target.refresh_findings(report_id, sorted(ps, key=repr))
 
 
+def _insert_sql(table: str, columns: list[str], *, ignore: bool = False) -> str:
+    names = ", ".join(f"[{c}]" for c in columns)
+    marks = ", ".join(f":{c}" for c in columns)
+    return f"INSERT {'OR IGNORE ' if ignore else ''}INTO [{table}] ({names}) VALUES ({marks})"
+
+
 def _place(report: dict) -> tuple:
     return (report["portal_code"], report["agency"], report["year"])
 
@@ -387,15 +385,3 @@ def _combined(winner: dict, loser: dict) -> dict:
     row["first_seen"] = min(winner["first_seen"], loser["first_seen"])
     row["last_seen"] = max(winner["last_seen"], loser["last_seen"])
     return row
-
-
-def _quality(conn: sqlite3.Connection, report: dict) -> tuple[int, int, int]:
-    """``ReportsMixin._quality_of`` over any connection (the source's or the target's)."""
-    known = conn.execute(
-        "SELECT count(*) FROM cells WHERE report_id = ? AND semantic != 'TEXT'", [report["id"]]
-    ).fetchone()[0]
-    return (
-        report["is_annual_report"] or 0,
-        _EXTRACTION_RANK.get(report["extraction"], 0),
-        known,
-    )

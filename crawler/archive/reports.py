@@ -38,6 +38,19 @@ def report_key(portal_code: str | None, agency: str | None, year: int | None, di
     return f"{portal_code or '-'}|sha:{digest}"
 
 
+def stored_quality(db, report: dict) -> tuple[int, int, int]:
+    """``quality`` of a report already archived in ``db`` (any connection with ``execute``:
+    an ``Archive``'s, or a merge source's)."""
+    known = db.execute(
+        "SELECT count(*) FROM cells WHERE report_id = ? AND semantic != 'TEXT'", [report["id"]]
+    ).fetchone()[0]
+    return (
+        report["is_annual_report"] or 0,
+        _EXTRACTION_RANK.get(report["extraction"], 0),
+        known,
+    )
+
+
 def quality(parsed: dict) -> tuple[int, int, int]:
     """Which of two documents of one report to show: readable, text over OCR, more cells."""
     known = sum(1 for c in parsed.get("cells", []) if c["semantic"] != "TEXT")
@@ -252,14 +265,7 @@ class ReportsMixin:
         self.db.execute("DELETE FROM reports WHERE id = ?", [old["id"]])
 
     def _quality_of(self, report: dict) -> tuple[int, int, int]:
-        known = self.db.execute(
-            "SELECT count(*) FROM cells WHERE report_id = ? AND semantic != 'TEXT'", [report["id"]]
-        ).fetchone()[0]
-        return (
-            report["is_annual_report"] or 0,
-            _EXTRACTION_RANK.get(report["extraction"], 0),
-            known,
-        )
+        return stored_quality(self.db, report)
 
     def _write_cells_and_checks(self, report_id: int, parsed: dict, row: dict) -> None:
         self.db.execute("DELETE FROM cells WHERE report_id = ?", [report_id])
