@@ -11,6 +11,7 @@ import io
 import re
 import threading
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..document import Document
@@ -107,43 +108,33 @@ def _extract_pdfium(data: bytes, max_pages: int, deadline: float | None) -> Docu
             )
             return doc
         return None  # pdfminer says what is wrong with it, in its words
-    pages: list[_PageOut] = []
-    cid_pages: list[int] = []
-    dropped: list[int] = []
+    pages = _Pages()
+
+    def read(index: int, number: int) -> _PageOut:
+        page = pdf[index]
+        textpage = None
+        try:
+            box = page.get_mediabox()
+            if page.get_rotation() or box[0] or box[1]:
+                raise _UsePdfminer  # pdfplumber's coordinates of such pages are its own
+            width, height = page.get_size()
+            textpage = page.get_textpage()
+            objs = page_objects(page.raw, textpage.raw, float(box[3]))
+            return pages.read(_PageBox(width, height), number, doc.warnings, objs)
+        finally:
+            if textpage is not None:
+                textpage.close()
+            page.close()
+
     try:
         doc.pages = len(pdf)
         _meta(doc, pdf.get_metadata_dict(skip_empty=True))
-        if doc.pages > max_pages:
-            doc.warnings.append(f"{doc.pages} pages: only the first {max_pages} were read")
-        for index in range(min(doc.pages, max_pages)):
-            number = index + 1
-            if deadline is not None and time.monotonic() > deadline:
-                doc.warnings.append(f"deadline reached: pages {number}–{doc.pages} not read")
-                break
-            page = pdf[index]
-            textpage = None
-            try:
-                box = page.get_mediabox()
-                if page.get_rotation() or box[0] or box[1]:
-                    return None  # pdfplumber's coordinates of such pages are its own
-                width, height = page.get_size()
-                textpage = page.get_textpage()
-                objs = page_objects(page.raw, textpage.raw, float(box[3]))
-                pages.append(
-                    _read_page(_PageBox(width, height), number, doc.warnings, cid_pages, dropped,
-                               objs)
-                )  # fmt: skip
-            except Exception as exc:
-                doc.warnings.append(
-                    f"page {number}: unreadable ({type(exc).__name__}: {exc})"[:300]
-                )
-            finally:
-                if textpage is not None:
-                    textpage.close()
-                page.close()
+        _read_pages(doc, max_pages, deadline, read, pages)
+    except _UsePdfminer:
+        return None
     finally:
         pdf.close()
-    return _finish(doc, pages, cid_pages, dropped)
+    return _finish(doc, pages)
 
 
 def _extract_pdfminer(data: bytes, max_pages: int, deadline: float | None) -> Document:
@@ -156,9 +147,7 @@ def _extract_pdfminer(data: bytes, max_pages: int, deadline: float | None) -> Do
         doc.extraction = "none"
         doc.warnings.append(_open_error(exc))
         return doc
-    pages: list[_PageOut] = []
-    cid_pages: list[int] = []
-    dropped: list[int] = []
+    pages = _Pages()
     try:
         _meta(doc, pdf.metadata or {})
         try:
@@ -168,33 +157,60 @@ def _extract_pdfminer(data: bytes, max_pages: int, deadline: float | None) -> Do
             doc.warnings.append(_open_error(exc))
             return doc
         doc.pages = len(plumber_pages)
-        if doc.pages > max_pages:
-            doc.warnings.append(f"{doc.pages} pages: only the first {max_pages} were read")
-        for index, page in enumerate(plumber_pages[:max_pages]):
-            number = index + 1
-            if deadline is not None and time.monotonic() > deadline:
-                doc.warnings.append(f"deadline reached: pages {number}–{doc.pages} not read")
-                break
+
+        def read(index: int, number: int) -> _PageOut:
+            page = plumber_pages[index]
             try:
-                pages.append(_read_page(page, number, doc.warnings, cid_pages, dropped))
-            except Exception as exc:
-                doc.warnings.append(
-                    f"page {number}: unreadable ({type(exc).__name__}: {exc})"[:300]
-                )
+                return pages.read(page, number, doc.warnings)
             finally:
                 page.close()
+
+        _read_pages(doc, max_pages, deadline, read, pages)
     except Exception as exc:  # a broken xref table surfaces only while the pages are walked
         doc.warnings.append(_open_error(exc))
     finally:
         with contextlib.suppress(Exception):
             pdf.close()
-    return _finish(doc, pages, cid_pages, dropped)
+    return _finish(doc, pages)
 
 
-def _finish(
-    doc: Document, pages: list[_PageOut], cid_pages: list[int], dropped: list[int]
-) -> Document:
+class _UsePdfminer(Exception):
+    """A page PDFium's coordinates would not match: the whole file goes to pdfminer."""
+
+
+@dataclass
+class _Pages:
+    """The pages read so far, and the pages' glyphs without a Unicode mapping."""
+
+    out: list[_PageOut] = field(default_factory=list)
+    cid_pages: list[int] = field(default_factory=list)  # garbage text layers: OCR them
+    dropped: list[int] = field(default_factory=list)  # a few unmapped glyphs per page
+
+    def read(self, page: Any, number: int, warnings: list[str], objs=None) -> _PageOut:
+        return _read_page(page, number, warnings, self.cid_pages, self.dropped, objs)
+
+
+def _read_pages(doc: Document, max_pages: int, deadline: float | None, read, pages: _Pages) -> None:
+    """``read(index, number)`` each of the first ``max_pages`` pages into ``pages`` until the
+    deadline; a page that cannot be read is a warning, not the end of the document."""
+    if doc.pages > max_pages:
+        doc.warnings.append(f"{doc.pages} pages: only the first {max_pages} were read")
+    for index in range(min(doc.pages, max_pages)):
+        number = index + 1
+        if deadline is not None and time.monotonic() > deadline:
+            doc.warnings.append(f"deadline reached: pages {number}–{doc.pages} not read")
+            break
+        try:
+            pages.out.append(read(index, number))
+        except _UsePdfminer:
+            raise
+        except Exception as exc:
+            doc.warnings.append(f"page {number}: unreadable ({type(exc).__name__}: {exc})"[:300])
+
+
+def _finish(doc: Document, read: _Pages) -> Document:
     """The pages read → the document's blocks, and what it says about what was not readable."""
+    pages, cid_pages, dropped = read.out, read.cid_pages, read.dropped
     if dropped:
         doc.warnings.append(
             f"{sum(dropped)} glyphs without a Unicode mapping ((cid:…)) dropped on "
