@@ -7,6 +7,7 @@ labels, 总计) still form cells.
 
 from __future__ import annotations
 
+import functools
 import statistics
 from bisect import bisect_left, bisect_right
 from typing import Any
@@ -97,6 +98,13 @@ def _ruled_tables(
 
 def _finder(page: _EdgePage) -> Any:
     """pdfplumber's ``TableFinder`` for the page, its cells found by ``_cells``."""
+    finder, settings = _finder_class()
+    return finder(page, settings)
+
+
+@functools.cache
+def _finder_class() -> tuple[type, Any]:
+    """The finder class and its resolved settings, made once (pdfplumber is imported lazily)."""
     from pdfplumber.table import Table as PlumberTable
     from pdfplumber.table import (
         TableFinder,
@@ -117,7 +125,7 @@ def _finder(page: _EdgePage) -> Any:
             self.cells = _cells(self.intersections)
             self.tables = [PlumberTable(self.page, group) for group in cells_to_tables(self.cells)]
 
-    return _Finder(page, TableSettings.resolve(TABLE_SETTINGS))
+    return _Finder, TableSettings.resolve(TABLE_SETTINGS)
 
 
 def _cells(intersections: dict) -> list[_Box]:
